@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): measured on the real path, written to BENCHMARKS.md."""

@@ -1,0 +1,21 @@
+"""The services a cog may call, built once by StudyBot and handed to every cog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.core.progress_view import ProgressReader
+from bot.roadmap import Roadmap, TopicIndex
+from bot.storage.settings_repo import SettingsRepository
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    clock: Clock
+    roadmap: Roadmap
+    topic_index: TopicIndex
+    guild_settings: SettingsRepository
+    progress: ProgressReader

@@ -1,0 +1,151 @@
+"""The schema as SQLAlchemy Core tables: the single description the repositories query and the
+Alembic migrations are checked against. Later features add their tables here and a migration."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    false,
+)
+
+from bot.storage.types import UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+guild_settings = Table(
+    "guild_settings",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("timezone", String(64), nullable=True),
+    Column("moderator_role_id", BigInteger, nullable=True),
+    Column("streak_minimum", Integer, nullable=True),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+member_settings = Table(
+    "member_settings",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("timezone", String(64), nullable=True),
+    Column("track", String(16), nullable=True),
+    Column("hide_from_leaderboards", Boolean, nullable=False, server_default=false()),
+    Column("hide_progress", Boolean, nullable=False, server_default=false()),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+# --- progress (study sessions, running totals, completions, streaks) ----------------------------
+
+study_sessions = Table(
+    "study_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("guild_id", BigInteger, nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("topic_id", String(60), nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("note", String(300), nullable=True),
+    Column("day", Date, nullable=False),
+    Column("logged_at", UTCDateTime(), nullable=False),
+    Index("ix_study_sessions_member_day", "guild_id", "user_id", "day"),
+)
+
+# One row per member per local day: streaks, heatmaps and leaderboards read these, never the
+# raw sessions (DESIGN: totals tables are ~50x faster than GROUP BY over sessions).
+daily_totals = Table(
+    "daily_totals",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("day", Date, primary_key=True),
+    Column("minutes", Integer, nullable=False),
+    Index("ix_daily_totals_guild_day", "guild_id", "day"),
+)
+
+topic_totals = Table(
+    "topic_totals",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("topic_id", String(60), primary_key=True),
+    Column("minutes", Integer, nullable=False),
+    Column("sessions", Integer, nullable=False),
+)
+
+member_totals = Table(
+    "member_totals",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("minutes", Integer, nullable=False),
+    Column("sessions", Integer, nullable=False),
+    Index("ix_member_totals_guild_minutes", "guild_id", "minutes"),
+)
+
+topic_completions = Table(
+    "topic_completions",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("topic_id", String(60), primary_key=True),
+    Column("completed_at", UTCDateTime(), nullable=False),
+)
+
+# The streak as of the end of `checkpoint_day` (the last day no new log can change), plus the
+# member's pause. Shown values fold at most the days after the checkpoint on top of it.
+streaks = Table(
+    "streaks",
+    metadata,
+    Column("guild_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("checkpoint_day", Date, nullable=True),
+    Column("current", Integer, nullable=False),
+    Column("longest", Integer, nullable=False),
+    Column("freezes", Integer, nullable=False),
+    Column("frozen_days", Integer, nullable=False),
+    Column("last_active", Date, nullable=True),
+    Column("pause_start", Date, nullable=True),
+    Column("pause_end", Date, nullable=True),
+)
+
+streak_pauses = Table(
+    "streak_pauses",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("guild_id", BigInteger, nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("start", Date, nullable=False),
+    Column("end", Date, nullable=False),
+    Index("ix_streak_pauses_member", "guild_id", "user_id", "start"),
+)
+
+streak_adjustments = Table(
+    "streak_adjustments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("guild_id", BigInteger, nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("moderator_id", BigInteger, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("value", Integer, nullable=False),
+    Column("previous", Integer, nullable=False),
+    Column("reason", String(300), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_streak_adjustments_member", "guild_id", "user_id", "day"),
+)
