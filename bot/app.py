@@ -17,11 +17,12 @@ import cogs
 from bot import __version__
 from bot.clock import Clock
 from bot.config import Settings
-from bot.core.progress_view import NoProgress
+from bot.core.progress import ProgressService
 from bot.roadmap import Roadmap, TopicIndex, load_roadmap
 from bot.services import Services
 from bot.storage import migrate
 from bot.storage.engine import create_engine
+from bot.storage.progress_repo import ProgressRepository
 from bot.storage.settings_repo import SettingsRepository
 from bot.ui.tree import StudyTree
 
@@ -53,17 +54,23 @@ class StudyBot(commands.Bot):
         self.clock = clock
         self.version = __version__
         self.started_at = clock.now()
+        settings_repo = SettingsRepository(
+            engine,
+            default_timezone=settings.community.default_timezone,
+            streak_minimum=settings.community.streak_minimum,
+        )
+        progress_repo = ProgressRepository(engine)
         self.services = Services(
             settings=settings,
             clock=clock,
             roadmap=roadmap,
             topic_index=TopicIndex(roadmap),
-            guild_settings=SettingsRepository(
-                engine,
-                default_timezone=settings.community.default_timezone,
-                streak_minimum=settings.community.streak_minimum,
+            guild_settings=settings_repo,
+            progress=progress_repo,
+            progress_repo=progress_repo,
+            study=ProgressService(
+                roadmap=roadmap, clock=clock, settings=settings_repo, repo=progress_repo
             ),
-            progress=NoProgress(),
         )
         self._due_work: list[DueWork] = []
 

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.core.progress import ProgressService
 from bot.core.progress_view import ProgressReader
 from bot.roadmap import Roadmap, TopicIndex
+from bot.storage.progress_repo import ProgressRepository
 from bot.storage.settings_repo import SettingsRepository
 
 
@@ -19,3 +21,5 @@ class Services:
     topic_index: TopicIndex
     guild_settings: SettingsRepository
     progress: ProgressReader
+    progress_repo: ProgressRepository
+    study: ProgressService

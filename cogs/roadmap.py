@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.app import StudyBot
 from bot.ui import autocomplete, roadmap_embeds
 from bot.ui.stage_browser import StageBrowser
+from bot.ui.topic_actions import TopicActions
 
 ResourceKind = Literal["docs", "book", "course", "video", "article", "practice"]
 TRACK_NAMES = {
@@ -99,7 +100,9 @@ class RoadmapCog(commands.Cog, name="Roadmap"):
         track = await self.services.guild_settings.track(interaction.guild_id, user)
         progress = await self.services.progress.topic_progress(interaction.guild_id, user)
         embed = roadmap_embeds.topic_embed(self.services.roadmap, topic, progress, track)
-        await interaction.response.send_message(embed=embed, ephemeral=not share)
+        view = TopicActions(self.services, topic)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=not share)
+        view.message = await interaction.original_response()
 
     @app_commands.command(name="resources", description="A topic's learning resources")
     @app_commands.describe(topic="Start typing a topic", kind="Only this kind of resource")

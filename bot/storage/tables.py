@@ -107,8 +107,8 @@ topic_completions = Table(
     Column("completed_at", UTCDateTime(), nullable=False),
 )
 
-# The streak as of the end of `checkpoint_day` (the last day no new log can change), plus the
-# member's pause. Shown values fold at most the days after the checkpoint on top of it.
+# The streak as of the end of `checkpoint_day` (the last day no new log can change). What is
+# shown folds the few days after the checkpoint on top of it (bot.core.streaks).
 streaks = Table(
     "streaks",
     metadata,
@@ -120,8 +120,6 @@ streaks = Table(
     Column("freezes", Integer, nullable=False),
     Column("frozen_days", Integer, nullable=False),
     Column("last_active", Date, nullable=True),
-    Column("pause_start", Date, nullable=True),
-    Column("pause_end", Date, nullable=True),
 )
 
 streak_pauses = Table(

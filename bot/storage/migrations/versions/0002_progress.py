@@ -91,8 +91,6 @@ def upgrade() -> None:
         sa.Column("freezes", sa.Integer(), nullable=False),
         sa.Column("frozen_days", sa.Integer(), nullable=False),
         sa.Column("last_active", sa.Date(), nullable=True),
-        sa.Column("pause_start", sa.Date(), nullable=True),
-        sa.Column("pause_end", sa.Date(), nullable=True),
         sa.PrimaryKeyConstraint("guild_id", "user_id", name=op.f("pk_streaks")),
     )
     op.create_table(

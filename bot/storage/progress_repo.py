@@ -1,0 +1,404 @@
+"""Study sessions, running totals, completions and streak state, kept consistent in one place.
+
+A log is one transaction: the session row, the day/topic/member totals and the streak checkpoint
+change together or not at all. The first statement of a log is a write, so SQLite hands the
+transaction its write lock at once and concurrent logs by one member serialise instead of racing
+on the streak row; PostgreSQL gets the same from `SELECT ... FOR UPDATE`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.core.pauses import Pause
+from bot.core.progress_view import TopicProgress
+from bot.core.streaks import Adjustment, StreakRules, StreakState, StreakView, checkpoint, view
+from bot.storage.tables import (
+    daily_totals,
+    member_totals,
+    streak_adjustments,
+    streak_pauses,
+    streaks,
+    study_sessions,
+    topic_completions,
+    topic_totals,
+)
+from bot.storage.upsert import upsert
+
+MEMBER_TABLES = (
+    study_sessions,
+    daily_totals,
+    topic_totals,
+    member_totals,
+    topic_completions,
+    streaks,
+    streak_pauses,
+    streak_adjustments,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LogOutcome:
+    day_minutes: int
+    topic_minutes_before: int
+    topic_minutes: int
+    before: StreakView
+    after: StreakView
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    topic_id: str
+    minutes: int
+    note: str | None
+    day: date
+    logged_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _StreakContext:
+    state: StreakState
+    totals: dict[date, int]
+    pauses: list[Pause]
+    adjustments: list[Adjustment]
+
+
+class ProgressRepository:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def log(
+        self,
+        *,
+        guild_id: int,
+        user_id: int,
+        topic_id: str,
+        minutes: int,
+        note: str | None,
+        day: date,
+        today: date,
+        now: datetime,
+        rules: StreakRules,
+    ) -> LogOutcome:
+        key = {"guild_id": guild_id, "user_id": user_id}
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                study_sessions.insert().values(
+                    **key, topic_id=topic_id, minutes=minutes, note=note, day=day, logged_at=now
+                )
+            )
+            await _add(conn, daily_totals, {**key, "day": day}, minutes=minutes)
+            await _add(
+                conn, topic_totals, {**key, "topic_id": topic_id}, minutes=minutes, sessions=1
+            )
+            await _add(conn, member_totals, key, minutes=minutes, sessions=1)
+            topic_after = await _scalar(
+                conn,
+                select(topic_totals.c.minutes).where(
+                    _member(topic_totals, guild_id, user_id), topic_totals.c.topic_id == topic_id
+                ),
+            )
+            context = await self._context(conn, guild_id, user_id, lock=True)
+            before_totals = dict(context.totals)
+            before_totals[day] = before_totals.get(day, 0) - minutes
+            args = (rules, context.pauses, context.adjustments)
+            before = view(context.state, today, before_totals, *args)
+            after = view(context.state, today, context.totals, *args)
+            await self._save_state(
+                conn, guild_id, user_id, checkpoint(context.state, today, context.totals, *args)
+            )
+        return LogOutcome(
+            day_minutes=context.totals.get(day, 0),
+            topic_minutes_before=topic_after - minutes,
+            topic_minutes=topic_after,
+            before=before,
+            after=after,
+        )
+
+    async def streak(
+        self, guild_id: int, user_id: int, today: date, rules: StreakRules
+    ) -> StreakView:
+        async with self._engine.connect() as conn:
+            context = await self._context(conn, guild_id, user_id, lock=False)
+        return view(
+            context.state, today, context.totals, rules, context.pauses, context.adjustments
+        )
+
+    async def topic_progress(self, guild_id: int, user_id: int) -> TopicProgress:
+        async with self._engine.connect() as conn:
+            done = await conn.execute(
+                select(topic_completions.c.topic_id).where(
+                    _member(topic_completions, guild_id, user_id)
+                )
+            )
+            minutes = await conn.execute(
+                select(topic_totals.c.topic_id, topic_totals.c.minutes).where(
+                    _member(topic_totals, guild_id, user_id)
+                )
+            )
+            return TopicProgress(
+                done=frozenset(done.scalars()), minutes={r.topic_id: r.minutes for r in minutes}
+            )
+
+    async def set_done(
+        self, guild_id: int, user_id: int, topic_id: str, *, done: bool, now: datetime
+    ) -> bool:
+        """Mark or unmark; return whether anything changed."""
+        async with self._engine.begin() as conn:
+            if done:
+                result = await conn.execute(
+                    select(topic_completions.c.topic_id).where(
+                        _member(topic_completions, guild_id, user_id),
+                        topic_completions.c.topic_id == topic_id,
+                    )
+                )
+                if result.first() is not None:
+                    return False
+                await conn.execute(
+                    topic_completions.insert().values(
+                        guild_id=guild_id, user_id=user_id, topic_id=topic_id, completed_at=now
+                    )
+                )
+                return True
+            removed = await conn.execute(
+                delete(topic_completions).where(
+                    _member(topic_completions, guild_id, user_id),
+                    topic_completions.c.topic_id == topic_id,
+                )
+            )
+            return bool(removed.rowcount)
+
+    async def totals(self, guild_id: int, user_id: int) -> tuple[int, int]:
+        """(minutes, sessions) over all time."""
+        async with self._engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(member_totals.c.minutes, member_totals.c.sessions).where(
+                        _member(member_totals, guild_id, user_id)
+                    )
+                )
+            ).first()
+        return (row.minutes, row.sessions) if row else (0, 0)
+
+    async def recent_sessions(
+        self, guild_id: int, user_id: int, limit: int = 5
+    ) -> list[SessionRow]:
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(
+                select(study_sessions)
+                .where(_member(study_sessions, guild_id, user_id))
+                .order_by(study_sessions.c.logged_at.desc(), study_sessions.c.id.desc())
+                .limit(limit)
+            )
+            return [SessionRow(r.topic_id, r.minutes, r.note, r.day, r.logged_at) for r in rows]
+
+    async def daily_minutes(
+        self, guild_id: int, user_id: int, start: date, end: date
+    ) -> dict[date, int]:
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(
+                select(daily_totals.c.day, daily_totals.c.minutes).where(
+                    _member(daily_totals, guild_id, user_id),
+                    daily_totals.c.day.between(start, end),
+                )
+            )
+            return {r.day: r.minutes for r in rows}
+
+    async def leaderboard(
+        self, guild_id: int, start: date | None, end: date | None, hidden: set[int]
+    ) -> list[tuple[int, int]]:
+        """[(user_id, minutes)] best first, everyone (the caller picks the top and their rank)."""
+        async with self._engine.connect() as conn:
+            if start is None or end is None:
+                query: Any = select(
+                    member_totals.c.user_id, member_totals.c.minutes.label("m")
+                ).where(member_totals.c.guild_id == guild_id, member_totals.c.minutes > 0)
+            else:
+                query = (
+                    select(daily_totals.c.user_id, func.sum(daily_totals.c.minutes).label("m"))
+                    .where(
+                        daily_totals.c.guild_id == guild_id, daily_totals.c.day.between(start, end)
+                    )
+                    .group_by(daily_totals.c.user_id)
+                )
+            rows = await conn.execute(query)
+            ranked = [(r[0], int(r[1])) for r in rows if r[0] not in hidden]
+        return sorted(ranked, key=lambda r: (-r[1], r[0]))
+
+    async def last_pause_start(self, guild_id: int, user_id: int) -> date | None:
+        async with self._engine.connect() as conn:
+            return await conn.scalar(
+                select(func.max(streak_pauses.c.start)).where(
+                    _member(streak_pauses, guild_id, user_id)
+                )
+            )
+
+    async def pauses(self, guild_id: int, user_id: int) -> list[Pause]:
+        async with self._engine.connect() as conn:
+            return await _pauses(conn, guild_id, user_id, None)
+
+    async def add_pause(self, guild_id: int, user_id: int, pause: Pause) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                streak_pauses.insert().values(
+                    guild_id=guild_id, user_id=user_id, start=pause.start, end=pause.end
+                )
+            )
+
+    async def replace_pause(
+        self, guild_id: int, user_id: int, old: Pause, new: Pause | None
+    ) -> None:
+        """Shorten (or drop, when `new` is None) a pause; its start row is kept for the cooldown."""
+        async with self._engine.begin() as conn:
+            where = and_(
+                _member(streak_pauses, guild_id, user_id),
+                streak_pauses.c.start == old.start,
+                streak_pauses.c.end == old.end,
+            )
+            # With nothing left, the row stays (ending the day before it starts, so it covers no
+            # day) because the pause cooldown counts from its start.
+            end = old.start - timedelta(days=1) if new is None else new.end
+            await conn.execute(update(streak_pauses).where(where).values(end=end))
+
+    async def adjust(
+        self,
+        *,
+        guild_id: int,
+        user_id: int,
+        moderator_id: int,
+        value: int,
+        previous: int,
+        reason: str,
+        day: date,
+        now: datetime,
+    ) -> None:
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                streak_adjustments.insert().values(
+                    guild_id=guild_id,
+                    user_id=user_id,
+                    moderator_id=moderator_id,
+                    day=day,
+                    value=value,
+                    previous=previous,
+                    reason=reason,
+                    created_at=now,
+                )
+            )
+
+    async def export(self, guild_id: int, user_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Every row about the member in this server, table by table, as plain JSON values."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        async with self._engine.connect() as conn:
+            for table in MEMBER_TABLES:
+                rows = await conn.execute(select(table).where(_member(table, guild_id, user_id)))
+                out[table.name] = [{k: _plain(v) for k, v in row._mapping.items()} for row in rows]
+        return out
+
+    async def delete_member(self, conn: AsyncConnection, guild_id: int, user_id: int) -> None:
+        for table in MEMBER_TABLES:
+            await conn.execute(delete(table).where(_member(table, guild_id, user_id)))
+
+    async def _context(
+        self, conn: AsyncConnection, guild_id: int, user_id: int, *, lock: bool
+    ) -> _StreakContext:
+        query = select(streaks).where(_member(streaks, guild_id, user_id))
+        if lock and conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = (await conn.execute(query)).first()
+        state = (
+            StreakState(
+                day=row.checkpoint_day,
+                current=row.current,
+                longest=row.longest,
+                freezes=row.freezes,
+                frozen_days=row.frozen_days,
+                last_active=row.last_active,
+            )
+            if row
+            else StreakState()
+        )
+        after = state.day
+        day_filter = [] if after is None else [daily_totals.c.day > after]
+        totals_rows = await conn.execute(
+            select(daily_totals.c.day, daily_totals.c.minutes).where(
+                _member(daily_totals, guild_id, user_id), *day_filter
+            )
+        )
+        adjust_filter = [] if after is None else [streak_adjustments.c.day > after]
+        adjustments = await conn.execute(
+            select(streak_adjustments.c.day, streak_adjustments.c.value)
+            .where(_member(streak_adjustments, guild_id, user_id), *adjust_filter)
+            .order_by(streak_adjustments.c.id)
+        )
+        return _StreakContext(
+            state=state,
+            totals={r.day: r.minutes for r in totals_rows},
+            pauses=await _pauses(conn, guild_id, user_id, after),
+            adjustments=[Adjustment(r.day, r.value) for r in adjustments],
+        )
+
+    async def _save_state(
+        self, conn: AsyncConnection, guild_id: int, user_id: int, state: StreakState
+    ) -> None:
+        await upsert(
+            conn,
+            streaks,
+            {
+                "guild_id": guild_id,
+                "user_id": user_id,
+                "checkpoint_day": state.day,
+                "current": state.current,
+                "longest": state.longest,
+                "freezes": state.freezes,
+                "frozen_days": state.frozen_days,
+                "last_active": state.last_active,
+            },
+            keys=("guild_id", "user_id"),
+        )
+
+
+async def _pauses(
+    conn: AsyncConnection, guild_id: int, user_id: int, after: date | None
+) -> list[Pause]:
+    where = [
+        _member(streak_pauses, guild_id, user_id),
+        streak_pauses.c.end >= streak_pauses.c.start,
+    ]
+    if after is not None:
+        where.append(streak_pauses.c.end > after)
+    rows = await conn.execute(select(streak_pauses.c.start, streak_pauses.c.end).where(*where))
+    return [Pause(r.start, r.end) for r in rows]
+
+
+async def _add(conn: AsyncConnection, table: Any, key: dict[str, Any], **amounts: int) -> None:
+    """Add to running totals atomically (INSERT, or UPDATE column = column + amount)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(table).values(**key, **amounts)
+    await conn.execute(
+        insert.on_conflict_do_update(
+            index_elements=list(key),
+            set_={name: table.c[name] + insert.excluded[name] for name in amounts},
+        )
+    )
+
+
+async def _scalar(conn: AsyncConnection, query: Any) -> int:
+    return int((await conn.execute(query)).scalar_one())
+
+
+def _member(table: Any, guild_id: int, user_id: int) -> Any:
+    return and_(table.c.guild_id == guild_id, table.c.user_id == user_id)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,96 @@
+"""/log, /done and /progress: recording study and seeing it add up."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import StudyBot
+from bot.core.errors import NotAllowed
+from bot.ui import autocomplete, progress_embeds
+
+
+class ProgressCog(commands.Cog, name="Progress"):
+    def __init__(self, bot: StudyBot) -> None:
+        self.bot = bot
+        self.services = bot.services
+
+    @app_commands.command(name="log", description="Log study time on a topic")
+    @app_commands.describe(
+        topic="Start typing a topic",
+        minutes="How long you studied (1-720)",
+        note="What you did (up to 300 characters)",
+        day="Today (default) or yesterday, in your timezone",
+        share="Post it in the channel",
+    )
+    @app_commands.guild_only()
+    async def log(
+        self,
+        interaction: discord.Interaction,
+        topic: str,
+        minutes: int,
+        note: str | None = None,
+        day: Literal["today", "yesterday"] = "today",
+        share: bool = False,
+    ) -> None:
+        assert interaction.guild_id is not None
+        found = autocomplete.resolve_topic(self.services, topic)
+        report = await self.services.study.log(
+            interaction.guild_id, interaction.user.id, found, minutes, note, day
+        )
+        await interaction.response.send_message(
+            progress_embeds.log_reply(report), ephemeral=not share
+        )
+
+    @app_commands.command(name="done", description="Mark a topic complete (or undo it)")
+    @app_commands.describe(topic="Start typing a topic", undo="Mark it not done again")
+    @app_commands.guild_only()
+    async def done(self, interaction: discord.Interaction, topic: str, undo: bool = False) -> None:
+        assert interaction.guild_id is not None
+        found = autocomplete.resolve_topic(self.services, topic)
+        report = await self.services.study.mark_done(
+            interaction.guild_id, interaction.user.id, found, undo=undo
+        )
+        await interaction.response.send_message(progress_embeds.done_reply(report), ephemeral=True)
+
+    @log.autocomplete("topic")
+    @done.autocomplete("topic")
+    async def _topic_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await autocomplete.topic_choices(self.services, interaction, current)
+
+    @app_commands.command(name="progress", description="Completion, hours, streak and recent study")
+    @app_commands.describe(member="Someone else's progress (unless they hid it)")
+    @app_commands.guild_only()
+    async def progress(
+        self, interaction: discord.Interaction, member: discord.Member | None = None
+    ) -> None:
+        assert interaction.guild_id is not None
+        guild_id = interaction.guild_id
+        target = member or interaction.user
+        if target.id != interaction.user.id and await self._hidden(guild_id, target.id):
+            raise NotAllowed(f"{target.display_name} keeps their progress private.")
+        services = self.services
+        track = await services.guild_settings.track(guild_id, target.id)
+        streak, _ = await services.study.streak(guild_id, target.id)
+        embed = progress_embeds.progress_embed(
+            target.display_name,
+            services.roadmap,
+            await services.progress_repo.topic_progress(guild_id, target.id),
+            track,
+            await services.progress_repo.totals(guild_id, target.id),
+            streak,
+            await services.progress_repo.recent_sessions(guild_id, target.id),
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    async def _hidden(self, guild_id: int, user_id: int) -> bool:
+        return await self.services.guild_settings.hides_progress(guild_id, user_id)
+
+
+async def setup(bot: StudyBot) -> None:
+    await bot.add_cog(ProgressCog(bot))
