@@ -17,11 +17,13 @@ import cogs
 from bot import __version__
 from bot.clock import Clock
 from bot.config import Settings
+from bot.core.leaderboard import LeaderboardService
 from bot.core.progress import ProgressService
 from bot.roadmap import Roadmap, TopicIndex, load_roadmap
 from bot.services import Services
 from bot.storage import migrate
 from bot.storage.engine import create_engine
+from bot.storage.privacy_repo import PrivacyRepository
 from bot.storage.progress_repo import ProgressRepository
 from bot.storage.settings_repo import SettingsRepository
 from bot.ui.tree import StudyTree
@@ -60,6 +62,10 @@ class StudyBot(commands.Bot):
             streak_minimum=settings.community.streak_minimum,
         )
         progress_repo = ProgressRepository(engine)
+        privacy = PrivacyRepository(engine)
+        study = ProgressService(
+            roadmap=roadmap, clock=clock, settings=settings_repo, repo=progress_repo
+        )
         self.services = Services(
             settings=settings,
             clock=clock,
@@ -68,8 +74,14 @@ class StudyBot(commands.Bot):
             guild_settings=settings_repo,
             progress=progress_repo,
             progress_repo=progress_repo,
-            study=ProgressService(
-                roadmap=roadmap, clock=clock, settings=settings_repo, repo=progress_repo
+            study=study,
+            privacy=privacy,
+            leaderboards=LeaderboardService(
+                clock=clock,
+                settings=settings_repo,
+                progress=progress_repo,
+                study=study,
+                privacy=privacy,
             ),
         )
         self._due_work: list[DueWork] = []

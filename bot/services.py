@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.core.leaderboard import LeaderboardService
 from bot.core.progress import ProgressService
 from bot.core.progress_view import ProgressReader
 from bot.roadmap import Roadmap, TopicIndex
+from bot.storage.privacy_repo import PrivacyRepository
 from bot.storage.progress_repo import ProgressRepository
 from bot.storage.settings_repo import SettingsRepository
 
@@ -23,3 +25,5 @@ class Services:
     progress: ProgressReader
     progress_repo: ProgressRepository
     study: ProgressService
+    privacy: PrivacyRepository
+    leaderboards: LeaderboardService

@@ -89,7 +89,7 @@ class ProgressCog(commands.Cog, name="Progress"):
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     async def _hidden(self, guild_id: int, user_id: int) -> bool:
-        return await self.services.guild_settings.hides_progress(guild_id, user_id)
+        return await self.services.privacy.hides_progress(guild_id, user_id)
 
 
 async def setup(bot: StudyBot) -> None:

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
+from bot.core.days import day_end, local_day
 from bot.core.errors import InvalidInput, NotAllowed
 from bot.core.pauses import Pause, can_pause, end_pause, pause_window
 from bot.core.progress_view import TopicProgress
@@ -81,9 +82,8 @@ class ProgressService:
         guild = await self.settings.guild(guild_id)
         member = await self.settings.member(guild_id, user_id)
         zone = member.zone(guild)
-        local = self.clock.now().astimezone(zone)
-        tomorrow = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), zone)
-        return MemberDay(zone=zone, today=local.date(), ends_at=tomorrow)
+        today = local_day(self.clock.now(), zone)
+        return MemberDay(zone=zone, today=today, ends_at=day_end(today, zone))
 
     async def rules(self, guild_id: int) -> StreakRules:
         return StreakRules(minimum=(await self.settings.guild(guild_id)).streak_minimum)

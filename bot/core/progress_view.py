@@ -1,8 +1,7 @@
 """What the roadmap commands need to know about a member's progress, and nothing more.
 
-The roadmap browser depends on this small read-only interface; the progress feature provides
-the real implementation over the database. `NoProgress` is the honest answer before any progress
-is recorded (everything at zero), and what tests of pure rendering use.
+The roadmap browser depends on this small read-only interface, which the progress repository
+implements over the database, so browsing code never needs to know how progress is stored.
 """
 
 from __future__ import annotations
@@ -35,7 +34,3 @@ class TopicProgress:
 class ProgressReader(Protocol):
     async def topic_progress(self, guild_id: int, user_id: int) -> TopicProgress: ...
 
-
-class NoProgress:
-    async def topic_progress(self, guild_id: int, user_id: int) -> TopicProgress:
-        return TopicProgress()

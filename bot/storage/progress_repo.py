@@ -291,19 +291,6 @@ class ProgressRepository:
                 )
             )
 
-    async def export(self, guild_id: int, user_id: int) -> dict[str, list[dict[str, Any]]]:
-        """Every row about the member in this server, table by table, as plain JSON values."""
-        out: dict[str, list[dict[str, Any]]] = {}
-        async with self._engine.connect() as conn:
-            for table in MEMBER_TABLES:
-                rows = await conn.execute(select(table).where(_member(table, guild_id, user_id)))
-                out[table.name] = [{k: _plain(v) for k, v in row._mapping.items()} for row in rows]
-        return out
-
-    async def delete_member(self, conn: AsyncConnection, guild_id: int, user_id: int) -> None:
-        for table in MEMBER_TABLES:
-            await conn.execute(delete(table).where(_member(table, guild_id, user_id)))
-
     async def _context(
         self, conn: AsyncConnection, guild_id: int, user_id: int, *, lock: bool
     ) -> _StreakContext:
@@ -396,9 +383,3 @@ async def _scalar(conn: AsyncConnection, query: Any) -> int:
 
 def _member(table: Any, guild_id: int, user_id: int) -> Any:
     return and_(table.c.guild_id == guild_id, table.c.user_id == user_id)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value

@@ -28,16 +28,6 @@ class SettingsRepository:
             self._tracks[key] = (await self.member(guild_id, user_id)).track
         return self._tracks[key]
 
-    async def hides_progress(self, guild_id: int, user_id: int) -> bool:
-        """Whether the member asked to keep /progress and /stats from others (/privacy)."""
-        async with self._engine.connect() as conn:
-            hidden = await conn.scalar(
-                select(member_settings.c.hide_progress).where(
-                    member_settings.c.guild_id == guild_id, member_settings.c.user_id == user_id
-                )
-            )
-        return bool(hidden)
-
     def forget_member(self, guild_id: int, user_id: int) -> None:
         """Drop cached values after a member's rows were deleted."""
         self._tracks.pop((guild_id, user_id), None)
