@@ -33,4 +33,3 @@ class TopicProgress:
 
 class ProgressReader(Protocol):
     async def topic_progress(self, guild_id: int, user_id: int) -> TopicProgress: ...
-
