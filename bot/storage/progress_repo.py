@@ -17,7 +17,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.core.pauses import Pause
 from bot.core.progress_view import TopicProgress
-from bot.core.streaks import Adjustment, StreakRules, StreakState, StreakView, checkpoint, view
+from bot.core.streaks import (
+    Adjustment,
+    StreakRules,
+    StreakState,
+    StreakView,
+    checkpoint,
+    recompute,
+    view,
+)
 from bot.storage.tables import (
     daily_totals,
     member_totals,
@@ -128,6 +136,30 @@ class ProgressRepository:
         return view(
             context.state, today, context.totals, rules, context.pauses, context.adjustments
         )
+
+    async def recompute_streak(
+        self, guild_id: int, user_id: int, today: date, rules: StreakRules
+    ) -> StreakView:
+        """The streak from the raw sessions alone, ignoring every stored total and checkpoint.
+
+        The reference the incremental path is tested against, and the repair tool if stored
+        state is ever in doubt.
+        """
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(
+                select(study_sessions.c.day, func.sum(study_sessions.c.minutes))
+                .where(_member(study_sessions, guild_id, user_id))
+                .group_by(study_sessions.c.day)
+            )
+            totals = {day: int(minutes) for day, minutes in rows}
+            pauses = await _pauses(conn, guild_id, user_id, None)
+            adjustments = await conn.execute(
+                select(streak_adjustments.c.day, streak_adjustments.c.value)
+                .where(_member(streak_adjustments, guild_id, user_id))
+                .order_by(streak_adjustments.c.id)
+            )
+            adjusted = [Adjustment(r.day, r.value) for r in adjustments]
+        return recompute(totals, today, rules, pauses, adjusted)
 
     async def topic_progress(self, guild_id: int, user_id: int) -> TopicProgress:
         async with self._engine.connect() as conn:
