@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import pkgutil
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import timedelta
 
 import discord
 import yarl
@@ -17,20 +19,28 @@ import cogs
 from bot import __version__
 from bot.clock import Clock
 from bot.config import Settings
+from bot.core.challenge_service import ChallengeService
+from bot.core.group_service import GroupService
 from bot.core.leaderboard import LeaderboardService
+from bot.core.posting import PostingService
 from bot.core.progress import ProgressService
 from bot.roadmap import Roadmap, TopicIndex, load_roadmap
+from bot.scheduling.publisher import Publisher
+from bot.scheduling.timers import Timers, cron_for
 from bot.services import Services
 from bot.storage import migrate
+from bot.storage.challenges_repo import ChallengesRepository
 from bot.storage.engine import create_engine
+from bot.storage.group_days_repo import GroupDaysRepository
+from bot.storage.group_repo import GroupRepository
 from bot.storage.privacy_repo import PrivacyRepository
 from bot.storage.progress_repo import ProgressRepository
+from bot.storage.scheduling_repo import SchedulingRepository
 from bot.storage.settings_repo import SettingsRepository
+from bot.ui.challenge_embeds import SubmitButton
 from bot.ui.tree import StudyTree
 
 log = logging.getLogger(__name__)
-
-DueWork = Callable[[datetime], Awaitable[None]]
 
 
 def intents() -> discord.Intents:
@@ -61,12 +71,29 @@ class StudyBot(commands.Bot):
             default_timezone=settings.community.default_timezone,
             streak_minimum=settings.community.streak_minimum,
         )
-        progress_repo = ProgressRepository(engine)
+        group_days = GroupDaysRepository(engine)
+        progress_repo = ProgressRepository(engine, groups=group_days)
         privacy = PrivacyRepository(engine)
         study = ProgressService(
             roadmap=roadmap, clock=clock, settings=settings_repo, repo=progress_repo
         )
+        challenge_repo = ChallengesRepository(engine)
+        posting = PostingService(
+            roadmap=roadmap,
+            clock=clock,
+            settings=settings_repo,
+            schedules=SchedulingRepository(engine),
+            challenges=challenge_repo,
+            grace=timedelta(hours=settings.scheduling.grace_hours),
+        )
         self.services = Services(
+            groups=GroupService(
+                clock=clock,
+                settings=settings_repo,
+                groups=GroupRepository(engine),
+                days=group_days,
+                max_groups_per_member=settings.community.max_groups_per_member,
+            ),
             settings=settings,
             clock=clock,
             roadmap=roadmap,
@@ -83,22 +110,50 @@ class StudyBot(commands.Bot):
                 study=study,
                 privacy=privacy,
             ),
+            posting=posting,
+            challenge_repo=challenge_repo,
+            challenges=ChallengeService(posting=posting, repo=challenge_repo, study=study),
         )
-        self._due_work: list[DueWork] = []
+        self.publisher = Publisher(self, self.services)
+        self.timers = Timers(self._timer_fired)
+        self._catch_up: asyncio.Task[None] | None = None
 
     @property
     def roadmap(self) -> Roadmap:
         return self.services.roadmap
 
-    def add_due_work(self, work: DueWork) -> None:
-        """Register scheduled work; `run_due` and the scheduler's timers call it."""
-        self._due_work.append(work)
+    async def run_due(self, guild_id: int | None = None, kind: str | None = None) -> int:
+        """Post everything due at the clock's current time (optionally one schedule's).
 
-    async def run_due(self) -> None:
-        """Run every piece of scheduled work that is due at the clock's current time."""
-        now = self.clock.now()
-        for work in list(self._due_work):
-            await work(now)
+        The timers call exactly this; tests call it after moving a FakeClock.
+        """
+        return await self.publisher.run_due(self.clock.now(), guild_id=guild_id, kind=kind)
+
+    async def _timer_fired(self, guild_id: int | None, kind: str | None) -> None:
+        try:
+            await self.run_due(guild_id, kind)
+        except Exception:
+            log.exception("scheduled run for %s/%s failed", guild_id, kind)
+
+    async def refresh_timer(self, guild_id: int, kind: str) -> None:
+        """Rebuild one schedule's job from the database after it changed."""
+        row = await self.services.posting.schedules.get(guild_id, kind)
+        if row is None or not row.enabled or row.status != "active":
+            self.timers.set(guild_id, kind, None)
+            return
+        self.timers.set(guild_id, kind, cron_for(await self.services.posting.timing(row)))
+
+    async def _start_timers(self) -> None:
+        for row in await self.services.posting.schedules.runnable():
+            self.timers.set(
+                row.guild_id, row.kind, cron_for(await self.services.posting.timing(row))
+            )
+        self.timers.start()
+
+    async def _catch_up_when_ready(self) -> None:
+        """Post what came due while the bot was down, once channels are known."""
+        await self.wait_until_ready()
+        await self._timer_fired(None, None)
 
     async def login(self, token: str) -> None:
         apply_endpoints(self.settings)
@@ -108,6 +163,9 @@ class StudyBot(commands.Bot):
         for name in cog_modules():
             # A cog that fails to load raises here and stops the start with its error.
             await self.load_extension(name)
+        self.add_dynamic_items(SubmitButton)
+        await self._start_timers()
+        self._catch_up = asyncio.create_task(self._catch_up_when_ready())
         guild_id = self.settings.discord.dev_guild_id
         if guild_id:
             guild = discord.Object(id=guild_id)
@@ -120,6 +178,11 @@ class StudyBot(commands.Bot):
         log.info("ready as %s in %d servers", user, len(self.guilds))
 
     async def close(self) -> None:
+        self.timers.shutdown()
+        if self._catch_up is not None and not self._catch_up.done():
+            self._catch_up.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._catch_up
         try:
             await super().close()
         finally:

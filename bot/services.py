@@ -6,10 +6,14 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.core.challenge_service import ChallengeService
+from bot.core.group_service import GroupService
 from bot.core.leaderboard import LeaderboardService
+from bot.core.posting import PostingService
 from bot.core.progress import ProgressService
 from bot.core.progress_view import ProgressReader
 from bot.roadmap import Roadmap, TopicIndex
+from bot.storage.challenges_repo import ChallengesRepository
 from bot.storage.privacy_repo import PrivacyRepository
 from bot.storage.progress_repo import ProgressRepository
 from bot.storage.settings_repo import SettingsRepository
@@ -27,3 +31,7 @@ class Services:
     study: ProgressService
     privacy: PrivacyRepository
     leaderboards: LeaderboardService
+    posting: PostingService
+    challenge_repo: ChallengesRepository
+    challenges: ChallengeService
+    groups: GroupService

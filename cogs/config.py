@@ -113,6 +113,79 @@ class ConfigCog(
             message = f"Members with {role.mention} can now use moderator commands."
         await interaction.response.send_message(message, ephemeral=True)
 
+    @app_commands.command(
+        name="ping-role", description="The role pinged by weekly challenge posts (opt-in)"
+    )
+    @app_commands.describe(role="Members who want challenge pings", clear="Stop pinging")
+    @moderator_only()
+    async def ping_role(
+        self,
+        interaction: discord.Interaction,
+        role: discord.Role | None = None,
+        clear: bool = False,
+    ) -> None:
+        assert interaction.guild_id is not None
+        guild_id, now = interaction.guild_id, self.services.clock.now()
+        if clear and role is not None:
+            raise InvalidInput("Give a role or `clear`, not both.")
+        if clear:
+            await self.services.guild_settings.update_guild(guild_id, now, ping_role_id=None)
+            message = "Challenge posts will ping nobody."
+        elif role is None:
+            config = await self.services.guild_settings.guild(guild_id)
+            current = f"<@&{config.ping_role_id}>" if config.ping_role_id else "none"
+            message = f"Challenge posts ping {current}. Set a role with `/config ping-role role:`."
+        elif role.is_default() or role.managed:
+            raise InvalidInput("Pick an opt-in role members give themselves, not @everyone.")
+        else:
+            await self.services.guild_settings.update_guild(guild_id, now, ping_role_id=role.id)
+            message = (
+                f"Weekly challenge posts will ping {role.mention} (and nobody else). "
+                "Make sure the role is mentionable or that I may mention it."
+            )
+        await interaction.response.send_message(message, ephemeral=True)
+
+    @app_commands.command(
+        name="groups-channel", description="The channel where each study group gets a thread"
+    )
+    @app_commands.describe(channel="A text channel", clear="No more group threads")
+    @moderator_only()
+    async def groups_channel(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel | None = None,
+        clear: bool = False,
+    ) -> None:
+        assert interaction.guild is not None
+        guild_id, now = interaction.guild.id, self.services.clock.now()
+        if clear and channel is not None:
+            raise InvalidInput("Give a channel or `clear`, not both.")
+        if clear:
+            await self.services.guild_settings.update_guild(guild_id, now, groups_channel_id=None)
+            message = "New study groups won't get a thread (existing threads stay)."
+        elif channel is None:
+            config = await self.services.guild_settings.guild(guild_id)
+            current = f"<#{config.groups_channel_id}>" if config.groups_channel_id else "not set"
+            message = (
+                f"The groups channel is {current}. Set one with `/config groups-channel channel:`."
+            )
+        else:
+            # Refused now rather than failing silently at each new group.
+            allowed = channel.permissions_for(interaction.guild.me)
+            if not (allowed.view_channel and allowed.create_public_threads):
+                raise InvalidInput(
+                    f"I can't create threads in {channel.mention}: give me View Channel and "
+                    "Create Public Threads there, or pick another channel."
+                )
+            await self.services.guild_settings.update_guild(
+                guild_id, now, groups_channel_id=channel.id
+            )
+            message = (
+                f"Each new study group gets a public thread in {channel.mention}; I add and "
+                "remove its members and post when the group reaches its quorum."
+            )
+        await interaction.response.send_message(message, ephemeral=True)
+
     def _embed(self, config: GuildConfig) -> discord.Embed:
         """Settings still at the bot's configured defaults say so."""
         defaults = self.services.settings.community
@@ -130,7 +203,21 @@ class ConfigCog(
             else "none (default): members with Manage Server moderate",
             inline=False,
         )
-        embed.set_footer(text="Change them with /config timezone, streak-minimum, moderator-role.")
+        embed.add_field(
+            name="Groups channel",
+            value=f"<#{config.groups_channel_id}>"
+            if config.groups_channel_id
+            else "none (default)",
+            inline=False,
+        )
+        embed.add_field(
+            name="Challenge ping role",
+            value=f"<@&{config.ping_role_id}>" if config.ping_role_id else "none (default)",
+            inline=False,
+        )
+        embed.set_footer(
+            text="Change them with /config timezone, streak-minimum, moderator-role, ping-role."
+        )
         return embed
 
 

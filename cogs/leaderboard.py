@@ -11,14 +11,12 @@ from discord.ext import commands
 
 from bot.app import StudyBot
 from bot.core.leaderboard import Board, Bounds, Standing
+from bot.ui import group_embeds
 from bot.ui.format import minutes_text
 
 COLOUR = discord.Colour(0x2EA043)
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-GROUPS_LATER = (
-    "Group leaderboards arrive with study groups. For now, try `/leaderboard board:members`."
-)
 
 
 def _day(day: date) -> str:
@@ -81,7 +79,11 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
     ) -> None:
         assert interaction.guild_id is not None
         if board == "groups":
-            await interaction.response.send_message(GROUPS_LATER, ephemeral=True)
+            # Groups rank by their live streak, then this week's minutes, whatever the period.
+            groups = await self.bot.services.groups.leaderboard(interaction.guild_id)
+            await interaction.response.send_message(
+                embed=group_embeds.leaderboard_embed(groups), ephemeral=not share
+            )
             return
         caller = interaction.user.id
         result = await self.boards.board(interaction.guild_id, caller, period)

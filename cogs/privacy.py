@@ -189,6 +189,8 @@ class ConfirmDeleteView(StudyView):
     async def confirm(
         self, interaction: discord.Interaction, button: discord.ui.Button[ConfirmDeleteView]
     ) -> None:
+        # Leave groups first so ownership passes on and no group is left with a missing owner.
+        await self.cog.services.groups.leave_all(self.guild_id, self.user_id)
         removed = await self.cog.privacy.erase(self.guild_id, self.user_id)
         self.cog.services.guild_settings.forget_member(self.guild_id, self.user_id)
         self.stop()

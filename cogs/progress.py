@@ -10,13 +10,15 @@ from discord.ext import commands
 
 from bot.app import StudyBot
 from bot.core.errors import NotAllowed
-from bot.ui import autocomplete, progress_embeds
+from bot.ui import autocomplete, group_embeds, progress_embeds
+from bot.ui.group_threads import GroupThreads
 
 
 class ProgressCog(commands.Cog, name="Progress"):
     def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
         self.services = bot.services
+        self.group_threads = GroupThreads(bot)
 
     @app_commands.command(name="log", description="Log study time on a topic")
     @app_commands.describe(
@@ -44,6 +46,8 @@ class ProgressCog(commands.Cog, name="Progress"):
         await interaction.response.send_message(
             progress_embeds.log_reply(report), ephemeral=not share
         )
+        # After the reply: a thread post that fails is logged and never costs the member theirs.
+        await self.group_threads.announce(report.group_events)
 
     @app_commands.command(name="done", description="Mark a topic complete (or undo it)")
     @app_commands.describe(topic="Start typing a topic", undo="Mark it not done again")
@@ -77,6 +81,9 @@ class ProgressCog(commands.Cog, name="Progress"):
         services = self.services
         track = await services.guild_settings.track(guild_id, target.id)
         streak, _ = await services.study.streak(guild_id, target.id)
+        groups = await services.groups.summaries(
+            guild_id, await services.groups.member_groups(guild_id, target.id)
+        )
         embed = progress_embeds.progress_embed(
             target.display_name,
             services.roadmap,
@@ -85,6 +92,7 @@ class ProgressCog(commands.Cog, name="Progress"):
             await services.progress_repo.totals(guild_id, target.id),
             streak,
             await services.progress_repo.recent_sessions(guild_id, target.id),
+            groups=group_embeds.member_groups_text(groups),
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.days import day_end, local_day
 from bot.core.errors import InvalidInput, NotAllowed
+from bot.core.groups import GroupDay, GroupEvent, group_day
 from bot.core.pauses import Pause, can_pause, end_pause, pause_window
 from bot.core.progress_view import TopicProgress
 from bot.core.streaks import StreakRules, StreakView, milestones_reached
@@ -43,6 +44,7 @@ class LogReport:
     topic_minutes: int
     streak: StreakView
     milestones: list[str]
+    group_events: tuple[GroupEvent, ...] = ()  # for the groups' threads; the cog posts them
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,8 @@ class ProgressService:
         where = await self.member_day(guild_id, user_id)
         rules = await self.rules(guild_id)
         session_day = where.today - timedelta(days=1 if day == "yesterday" else 0)
+        # Groups share one calendar: the server's date at the time of logging, not the member's.
+        server_today = local_day(self.clock.now(), (await self.settings.guild(guild_id)).zone)
         outcome = await self.repo.log(
             guild_id=guild_id,
             user_id=user_id,
@@ -120,6 +124,7 @@ class ProgressService:
             today=where.today,
             now=self.clock.now(),
             rules=rules,
+            group_day=GroupDay(group_day(server_today, day), server_today),
         )
         milestones = [
             f"🔥 {n}-day streak!"
@@ -139,6 +144,7 @@ class ProgressService:
             topic_minutes=outcome.topic_minutes,
             streak=outcome.after,
             milestones=milestones,
+            group_events=outcome.group_events,
         )
 
     async def mark_done(

@@ -12,6 +12,8 @@ class GuildConfig:
     timezone: str
     moderator_role_id: int | None
     streak_minimum: int
+    ping_role_id: int | None = None
+    groups_channel_id: int | None = None  # where each new study group gets a thread
 
     @property
     def zone(self) -> ZoneInfo:

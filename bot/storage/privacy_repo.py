@@ -14,9 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.privacy import PrivacySettings
 from bot.storage.progress_repo import MEMBER_TABLES
-from bot.storage.tables import member_settings
+from bot.storage.scheduling_tables import submissions
+from bot.storage.tables import (
+    group_invites,
+    group_member_days,
+    group_members,
+    member_settings,
+    study_groups,
+)
 
-ALL_MEMBER_TABLES: tuple[Table, ...] = (*MEMBER_TABLES, member_settings)
+ALL_MEMBER_TABLES: tuple[Table, ...] = (*MEMBER_TABLES, submissions, group_members, member_settings)
+# Rows about the member keyed by group rather than server: found through the server's groups.
+GROUP_SCOPED_TABLES: tuple[Table, ...] = (group_invites, group_member_days)
 
 
 class PrivacyRepository:
@@ -67,6 +76,11 @@ class PrivacyRepository:
                     select(table).where(_member(table, guild_id, user_id)).order_by(*table.c)
                 )
                 out[table.name] = [{k: _plain(v) for k, v in row._mapping.items()} for row in rows]
+            for table in GROUP_SCOPED_TABLES:
+                rows = await conn.execute(
+                    select(table).where(_in_groups(table, guild_id, user_id)).order_by(*table.c)
+                )
+                out[table.name] = [{k: _plain(v) for k, v in row._mapping.items()} for row in rows]
         return out
 
     async def erase(self, guild_id: int, user_id: int) -> int:
@@ -80,11 +94,21 @@ class PrivacyRepository:
             for table in ALL_MEMBER_TABLES:
                 result = await conn.execute(delete(table).where(_member(table, guild_id, user_id)))
                 removed += max(result.rowcount or 0, 0)
+            for table in GROUP_SCOPED_TABLES:
+                result = await conn.execute(
+                    delete(table).where(_in_groups(table, guild_id, user_id))
+                )
+                removed += max(result.rowcount or 0, 0)
         return removed
 
 
 def _member(table: Table, guild_id: int, user_id: int) -> Any:
     return and_(table.c.guild_id == guild_id, table.c.user_id == user_id)
+
+
+def _in_groups(table: Table, guild_id: int, user_id: int) -> Any:
+    groups = select(study_groups.c.id).where(study_groups.c.guild_id == guild_id)
+    return and_(table.c.user_id == user_id, table.c.group_id.in_(groups))
 
 
 def _plain(value: Any) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -38,6 +38,10 @@ from bot.storage.tables import (
 )
 from bot.storage.upsert import upsert
 
+if TYPE_CHECKING:
+    from bot.core.groups import GroupDay, GroupEvent
+    from bot.storage.group_days_repo import GroupDaysRepository
+
 MEMBER_TABLES = (
     study_sessions,
     daily_totals,
@@ -57,6 +61,7 @@ class LogOutcome:
     topic_minutes: int
     before: StreakView
     after: StreakView
+    group_events: tuple[GroupEvent, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +82,10 @@ class _StreakContext:
 
 
 class ProgressRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, groups: GroupDaysRepository | None = None) -> None:
         self._engine = engine
+        # Study groups count each session in the same transaction as the session row.
+        self._groups = groups
 
     async def log(
         self,
@@ -92,8 +99,10 @@ class ProgressRepository:
         today: date,
         now: datetime,
         rules: StreakRules,
+        group_day: GroupDay | None = None,
     ) -> LogOutcome:
         key = {"guild_id": guild_id, "user_id": user_id}
+        group_events: list[GroupEvent] = []
         async with self._engine.begin() as conn:
             await conn.execute(
                 study_sessions.insert().values(
@@ -120,12 +129,23 @@ class ProgressRepository:
             await self._save_state(
                 conn, guild_id, user_id, checkpoint(context.state, today, context.totals, *args)
             )
+            if self._groups is not None and group_day is not None:
+                group_events = await self._groups.record_session(
+                    conn,
+                    guild_id=guild_id,
+                    user_id=user_id,
+                    minutes=minutes,
+                    day=group_day.day,
+                    today=group_day.today,
+                    minimum=rules.minimum,
+                )
         return LogOutcome(
             day_minutes=context.totals.get(day, 0),
             topic_minutes_before=topic_after - minutes,
             topic_minutes=topic_after,
             before=before,
             after=after,
+            group_events=tuple(group_events),
         )
 
     async def streak(

@@ -40,6 +40,8 @@ class SettingsRepository:
             timezone=(row and row.timezone) or self._default_timezone,
             moderator_role_id=row.moderator_role_id if row else None,
             streak_minimum=(row and row.streak_minimum) or self._streak_minimum,
+            groups_channel_id=row.groups_channel_id if row else None,
+            ping_role_id=row.ping_role_id if row else None,
         )
 
     async def update_guild(self, guild_id: int, now: datetime, **values: Any) -> GuildConfig:

@@ -35,6 +35,8 @@ guild_settings = Table(
     Column("timezone", String(64), nullable=True),
     Column("moderator_role_id", BigInteger, nullable=True),
     Column("streak_minimum", Integer, nullable=True),
+    Column("groups_channel_id", BigInteger, nullable=True),
+    Column("ping_role_id", BigInteger, nullable=True),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
 
@@ -146,4 +148,78 @@ streak_adjustments = Table(
     Column("reason", String(300), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     Index("ix_streak_adjustments_member", "guild_id", "user_id", "day"),
+)
+
+# --- study groups (bot.core.groups) -------------------------------------------------------------
+
+study_groups = Table(
+    "study_groups",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("guild_id", BigInteger, nullable=False),
+    Column("name", String(40), nullable=False),
+    # casefold(name): names are unique in a server without regard to case.
+    Column("name_key", String(40), nullable=False),
+    Column("topic_id", String(60), nullable=True),
+    Column("description", String(200), nullable=True),
+    Column("capacity", Integer, nullable=False),
+    Column("is_open", Boolean, nullable=False),
+    Column("quorum", Integer, nullable=True),  # None: half the members, rounded up
+    Column("owner_id", BigInteger, nullable=False),
+    Column("thread_id", BigInteger, nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_study_groups_guild_name", "guild_id", "name_key", unique=True),
+)
+
+group_members = Table(
+    "group_members",
+    metadata,
+    Column("group_id", Integer, primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("guild_id", BigInteger, nullable=False),
+    Column("joined_at", UTCDateTime(), nullable=False),
+    Index("ix_group_members_member", "guild_id", "user_id"),
+)
+
+group_invites = Table(
+    "group_invites",
+    metadata,
+    Column("group_id", Integer, primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("invited_by", BigInteger, nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+)
+
+# A group day as last updated: the quorum it needed then (a snapshot, so joins and leaves never
+# rewrite past days) and whether it was reached. Days with no study have no row.
+group_days = Table(
+    "group_days",
+    metadata,
+    Column("group_id", Integer, primary_key=True, autoincrement=False),
+    Column("day", Date, primary_key=True),
+    Column("required", Integer, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+# Minutes each member logged in a group day while in the group: the quorum count's source.
+group_member_days = Table(
+    "group_member_days",
+    metadata,
+    Column("group_id", Integer, primary_key=True, autoincrement=False),
+    Column("day", Date, primary_key=True),
+    Column("user_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("minutes", Integer, nullable=False),
+)
+
+# The group streak as of the end of `checkpoint_day`, like `streaks` for a member.
+group_streaks = Table(
+    "group_streaks",
+    metadata,
+    Column("group_id", Integer, primary_key=True, autoincrement=False),
+    Column("checkpoint_day", Date, nullable=True),
+    Column("current", Integer, nullable=False),
+    Column("longest", Integer, nullable=False),
+    Column("freezes", Integer, nullable=False),
+    Column("frozen_days", Integer, nullable=False),
+    Column("last_active", Date, nullable=True),
 )

@@ -66,6 +66,7 @@ def progress_embed(
     totals: tuple[int, int],
     streak: StreakView,
     recent: Sequence[SessionRow],
+    groups: str = "",
 ) -> discord.Embed:
     done, total = completion(roadmap.visible_topics(track), progress)
     minutes, sessions = totals
@@ -83,6 +84,8 @@ def progress_embed(
         stage_done, stage_total = completion(stage_topics(stage, track), progress)
         lines.append(f"`{progress_bar(stage_done, stage_total)}` {number}. {stage.title}")
     embed.add_field(name="Stages", value=truncate("\n".join(lines), 1024), inline=False)
+    if groups:
+        embed.add_field(name="Study groups", value=truncate(groups, 1024), inline=False)
     if recent:
         items = []
         for row in recent:

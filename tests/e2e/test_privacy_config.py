@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.core.pauses import Pause
-from bot.storage.privacy_repo import ALL_MEMBER_TABLES
+from bot.storage.challenges_repo import Submission
+from bot.storage.privacy_repo import ALL_MEMBER_TABLES, GROUP_SCOPED_TABLES
 from bot.storage.tables import guild_settings, member_settings
 from bot.ui.checks import NOT_A_MODERATOR
 from tests.fakediscord import BotRunner, FakeDiscord, FakeGuild, FakeMember
@@ -52,6 +53,7 @@ async def row_counts(runner: BotRunner, guild: FakeGuild, member: FakeMember) ->
 async def seed(runner: BotRunner, guild: FakeGuild, member: FakeMember) -> None:
     """Rows in every member table: sessions, totals, a completion, streak, pause, adjustment."""
     services = runner.bot.services
+    await services.groups.create(guild.id, member.id, f"{member.name}'s group")
     for topic_id, minutes in (("docker", 30), ("postgresql", 45)):
         topic = runner.bot.roadmap.topic(topic_id)
         assert topic is not None
@@ -71,6 +73,10 @@ async def seed(runner: BotRunner, guild: FakeGuild, member: FakeMember) -> None:
         now=now,
     )
     await services.guild_settings.update_member(guild.id, member.id, now, timezone="Asia/Tokyo")
+    await services.challenge_repo.submit(
+        guild.id,
+        Submission(member.id, "2026-W10", "some-challenge", "https://example.com", None, now),
+    )
 
 
 # --- /timezone -----------------------------------------------------------------------------------
@@ -170,7 +176,7 @@ async def test_export_holds_every_row_as_json(
     document = json.loads(data)
     assert document["user_id"] == str(alice.id)
     tables = document["tables"]
-    assert {t.name for t in ALL_MEMBER_TABLES} == set(tables)
+    assert {t.name for t in (*ALL_MEMBER_TABLES, *GROUP_SCOPED_TABLES)} == set(tables)
     sessions = tables["study_sessions"]
     assert sorted((s["topic_id"], s["minutes"]) for s in sessions) == [
         ("docker", 30),
@@ -181,6 +187,7 @@ async def test_export_holds_every_row_as_json(
     assert sessions[0]["logged_at"].startswith("2026-03-02T08:00:00")
     assert tables["member_settings"][0]["timezone"] == "Asia/Tokyo"
     counts = await row_counts(runner, guild, alice)
+    counts |= {"group_invites": 0, "group_member_days": 1}  # one group day of study, no invite
     assert {name: len(rows) for name, rows in tables.items()} == counts
 
 
@@ -206,6 +213,12 @@ async def test_delete_confirms_and_cancel_keeps_data(
     done = await discord.click(alice, guild, confirm, button(confirm, "Confirm"))
     assert "deleted" in done.content and not done.components
     assert set((await row_counts(runner, guild, alice)).values()) == {0}
+    async with runner.bot.engine.connect() as conn:
+        for table in GROUP_SCOPED_TABLES:
+            left = await conn.scalar(
+                select(func.count()).select_from(table).where(table.c.user_id == alice.id)
+            )
+            assert left == 0, table.name
     assert await row_counts(runner, guild, bob) == bob_before
     shown = await discord.slash(alice, guild, "timezone")
     assert "haven't set a timezone" in shown.content

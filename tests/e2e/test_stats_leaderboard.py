@@ -161,4 +161,4 @@ async def test_empty_board_and_the_groups_board(
     assert "no study time" in empty.embeds[0]["footer"]["text"]
     groups = await discord.slash(alice, guild, "leaderboard", board="groups")
     assert groups.ephemeral
-    assert "Group leaderboards arrive with study groups" in groups.content
+    assert "No study groups yet" in groups.embeds[0]["description"]

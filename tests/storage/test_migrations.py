@@ -9,7 +9,10 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.storage import migrate
+from bot.storage import (
+    migrate,
+    scheduling_tables,  # noqa: F401  (registers its tables on metadata)
+)
 from bot.storage.engine import create_engine
 from bot.storage.tables import metadata
 
