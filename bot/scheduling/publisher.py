@@ -134,9 +134,27 @@ class Publisher:
         submitted = await self.services.challenge_repo.submissions(
             job.schedule.guild_id, period=previous.period
         )
-        streaks = await self.services.challenge_repo.top_streaks(job.schedule.guild_id, 3)
+        streaks = await self._top_streaks(job.schedule.guild_id)
+        groups = await self.services.groups.leaderboard(job.schedule.guild_id)
         return Recap(
             title=challenge.title if challenge else previous.item_id,
             submitters=[s.user_id for s in submitted],
             top_streaks=streaks,
+            group_streaks=[
+                (g.group.name, g.streak.current) for g in groups if g.streak.current > 0
+            ],
         )
+
+    async def _top_streaks(self, guild_id: int, shown: int = 3) -> list[tuple[int, int]]:
+        """The longest current streaks, as members would see them today.
+
+        Stored streaks are checkpoints two days old; the few best candidates are re-folded up to
+        today so the recap agrees with /streak show.
+        """
+        candidates = await self.services.challenge_repo.top_streaks(guild_id, shown * 5)
+        current = []
+        for user_id, _ in candidates:
+            view, _ = await self.services.study.streak(guild_id, user_id)
+            if view.current > 0:
+                current.append((user_id, view.current))
+        return sorted(current, key=lambda pair: (-pair[1], pair[0]))[:shown]

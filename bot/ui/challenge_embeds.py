@@ -23,6 +23,7 @@ class Recap:
     title: str
     submitters: Sequence[int]
     top_streaks: Sequence[tuple[int, int]]
+    group_streaks: Sequence[tuple[str, int]] = ()
 
 
 def challenge_embed(
@@ -65,6 +66,11 @@ def recap_embed(recap: Recap) -> discord.Embed:
     if recap.top_streaks:
         streaks = ", ".join(f"<@{user}> {days} days" for user, days in recap.top_streaks)
         lines.append(f"🔥 Longest streaks: {streaks}")
+    if recap.group_streaks:
+        groups = ", ".join(
+            f"**{truncate(name, 40)}** {days} days" for name, days in recap.group_streaks[:10]
+        )
+        lines.append(f"👥 Groups that kept their streak: {groups}")
     return discord.Embed(
         title="Last week", description=truncate("\n".join(lines), 4096), colour=COLOUR
     )

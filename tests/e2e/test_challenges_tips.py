@@ -176,3 +176,25 @@ async def test_moderator_commands_are_refused_to_members(
     assert "Only moderators" in (reply.content or "")
     assert reply.modal is None
     assert await runner.bot.services.posting.schedules.for_guild(guild.id) == []
+
+
+async def test_the_next_post_recaps_last_week_without_pinging(
+    runner: BotRunner, discord: FakeDiscord, guild: FakeGuild, mod: FakeMember, alice: FakeMember
+) -> None:
+    channel = await start_challenge(runner, discord, guild, mod)
+    await discord.slash(alice, guild, "group create", name="Night Owls")
+    await discord.slash(alice, guild, "challenge submit", link="https://example.com/mine")
+    for _ in range(7):  # Monday to Sunday, every day
+        await discord.slash(alice, guild, "log", topic="dns", minutes=30)
+        await runner.clock.advance(days=1)
+    await runner.run_due()
+    second = posts(discord, channel)[-1]
+    assert len(second.embeds) == 2
+    recap = second.embeds[1]["description"]
+    assert "**1** submitted" in recap and f"<@{alice.id}>" in recap
+    assert f"<@{alice.id}> 7 days" in recap
+    assert "**Night Owls** 7 days" in recap
+    request = discord.requests_to("POST /channels/{id}/messages")[-1].json
+    assert request is not None
+    assert request["allowed_mentions"]["parse"] == []
+    assert not request["allowed_mentions"].get("users")
