@@ -8,7 +8,6 @@ import logging
 import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 
 import discord
 import yarl
@@ -19,26 +18,16 @@ import cogs
 from bot import __version__
 from bot.clock import Clock
 from bot.config import Settings
-from bot.core.challenge_service import ChallengeService
-from bot.core.group_service import GroupService
-from bot.core.leaderboard import LeaderboardService
-from bot.core.posting import PostingService
-from bot.core.progress import ProgressService
-from bot.roadmap import Roadmap, TopicIndex, load_roadmap
+from bot.roadmap import Roadmap, load_roadmap
 from bot.scheduling.publisher import Publisher
+from bot.scheduling.reminder_sender import ReminderSender
 from bot.scheduling.timers import Timers, cron_for
-from bot.services import Services
 from bot.storage import migrate
-from bot.storage.challenges_repo import ChallengesRepository
 from bot.storage.engine import create_engine
-from bot.storage.group_days_repo import GroupDaysRepository
-from bot.storage.group_repo import GroupRepository
-from bot.storage.privacy_repo import PrivacyRepository
-from bot.storage.progress_repo import ProgressRepository
-from bot.storage.scheduling_repo import SchedulingRepository
-from bot.storage.settings_repo import SettingsRepository
 from bot.ui.challenge_embeds import SubmitButton
+from bot.ui.reminder_views import UNDELIVERABLE_NOTICE, QuickLogButton
 from bot.ui.tree import StudyTree
+from bot.wiring import build_services
 
 log = logging.getLogger(__name__)
 
@@ -66,55 +55,9 @@ class StudyBot(commands.Bot):
         self.clock = clock
         self.version = __version__
         self.started_at = clock.now()
-        settings_repo = SettingsRepository(
-            engine,
-            default_timezone=settings.community.default_timezone,
-            streak_minimum=settings.community.streak_minimum,
-        )
-        group_days = GroupDaysRepository(engine)
-        progress_repo = ProgressRepository(engine, groups=group_days)
-        privacy = PrivacyRepository(engine)
-        study = ProgressService(
-            roadmap=roadmap, clock=clock, settings=settings_repo, repo=progress_repo
-        )
-        challenge_repo = ChallengesRepository(engine)
-        posting = PostingService(
-            roadmap=roadmap,
-            clock=clock,
-            settings=settings_repo,
-            schedules=SchedulingRepository(engine),
-            challenges=challenge_repo,
-            grace=timedelta(hours=settings.scheduling.grace_hours),
-        )
-        self.services = Services(
-            groups=GroupService(
-                clock=clock,
-                settings=settings_repo,
-                groups=GroupRepository(engine),
-                days=group_days,
-                max_groups_per_member=settings.community.max_groups_per_member,
-            ),
-            settings=settings,
-            clock=clock,
-            roadmap=roadmap,
-            topic_index=TopicIndex(roadmap),
-            guild_settings=settings_repo,
-            progress=progress_repo,
-            progress_repo=progress_repo,
-            study=study,
-            privacy=privacy,
-            leaderboards=LeaderboardService(
-                clock=clock,
-                settings=settings_repo,
-                progress=progress_repo,
-                study=study,
-                privacy=privacy,
-            ),
-            posting=posting,
-            challenge_repo=challenge_repo,
-            challenges=ChallengeService(posting=posting, repo=challenge_repo, study=study),
-        )
+        self.services = build_services(settings, engine, clock, roadmap)
         self.publisher = Publisher(self, self.services)
+        self.reminder_sender = ReminderSender(self, self.services)
         self.timers = Timers(self._timer_fired)
         self._catch_up: asyncio.Task[None] | None = None
 
@@ -123,11 +66,29 @@ class StudyBot(commands.Bot):
         return self.services.roadmap
 
     async def run_due(self, guild_id: int | None = None, kind: str | None = None) -> int:
-        """Post everything due at the clock's current time (optionally one schedule's).
+        """Send everything due at the clock's current time: scheduled posts (optionally one
+        schedule's) and, on a full run, the reminder sweep.
 
         The timers call exactly this; tests call it after moving a FakeClock.
         """
-        return await self.publisher.run_due(self.clock.now(), guild_id=guild_id, kind=kind)
+        now = self.clock.now()
+        sent = await self.publisher.run_due(now, guild_id=guild_id, kind=kind)
+        if guild_id is None and kind is None:
+            sent += await self.reminder_sender.sweep(now)
+        return sent
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: object
+    ) -> None:
+        """Tell a member, once, that a reminder could not reach them."""
+        if interaction.guild_id is None:
+            return
+        reminders = self.services.reminders.repo
+        if not await reminders.has_undeliverable(interaction.guild_id, interaction.user.id):
+            return
+        await reminders.set_undeliverable(interaction.guild_id, interaction.user.id, False)
+        with contextlib.suppress(discord.HTTPException):
+            await interaction.followup.send(UNDELIVERABLE_NOTICE, ephemeral=True)
 
     async def _timer_fired(self, guild_id: int | None, kind: str | None) -> None:
         try:
@@ -163,7 +124,7 @@ class StudyBot(commands.Bot):
         for name in cog_modules():
             # A cog that fails to load raises here and stops the start with its error.
             await self.load_extension(name)
-        self.add_dynamic_items(SubmitButton)
+        self.add_dynamic_items(SubmitButton, QuickLogButton)
         await self._start_timers()
         self._catch_up = asyncio.create_task(self._catch_up_when_ready())
         guild_id = self.settings.discord.dev_guild_id

@@ -12,6 +12,7 @@ from bot.core.leaderboard import LeaderboardService
 from bot.core.posting import PostingService
 from bot.core.progress import ProgressService
 from bot.core.progress_view import ProgressReader
+from bot.core.reminder_service import ReminderService
 from bot.roadmap import Roadmap, TopicIndex
 from bot.storage.challenges_repo import ChallengesRepository
 from bot.storage.privacy_repo import PrivacyRepository
@@ -35,3 +36,4 @@ class Services:
     challenge_repo: ChallengesRepository
     challenges: ChallengeService
     groups: GroupService
+    reminders: ReminderService

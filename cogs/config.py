@@ -44,6 +44,7 @@ class ConfigCog(
         chosen = timezones.resolve_zone(zone)
         now = self.services.clock.now()
         await self.services.guild_settings.update_guild(interaction.guild_id, now, timezone=chosen)
+        await self.services.reminders.rezone(interaction.guild_id)
         await interaction.response.send_message(
             f"Server timezone set to **{chosen}** (it's {timezones.local_time(now, chosen)} "
             "there). Members without their own `/timezone` count their days in it.",
@@ -183,6 +184,48 @@ class ConfigCog(
             message = (
                 f"Each new study group gets a public thread in {channel.mention}; I add and "
                 "remove its members and post when the group reaches its quorum."
+            )
+        await interaction.response.send_message(message, ephemeral=True)
+
+    @app_commands.command(
+        name="reminders-channel",
+        description="Where reminders go for members who don't accept direct messages",
+    )
+    @app_commands.describe(channel="A text channel", clear="Only direct messages")
+    @moderator_only()
+    async def reminders_channel(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel | None = None,
+        clear: bool = False,
+    ) -> None:
+        assert interaction.guild is not None
+        guild_id, now = interaction.guild.id, self.services.clock.now()
+        if clear and channel is not None:
+            raise InvalidInput("Give a channel or `clear`, not both.")
+        if clear:
+            await self.services.guild_settings.update_guild(
+                guild_id, now, reminders_channel_id=None
+            )
+            message = "Reminders go by direct message only."
+        elif channel is None:
+            config = await self.services.guild_settings.guild(guild_id)
+            current = (
+                f"<#{config.reminders_channel_id}>" if config.reminders_channel_id else "not set"
+            )
+            message = f"The reminders channel is {current}."
+        else:
+            allowed = channel.permissions_for(interaction.guild.me)
+            if not (allowed.view_channel and allowed.send_messages):
+                raise InvalidInput(
+                    f"I can't post in {channel.mention}: give me View Channel and Send Messages."
+                )
+            await self.services.guild_settings.update_guild(
+                guild_id, now, reminders_channel_id=channel.id
+            )
+            message = (
+                f"Members who don't accept DMs get their reminders in {channel.mention}, "
+                "with a mention of that member only."
             )
         await interaction.response.send_message(message, ephemeral=True)
 

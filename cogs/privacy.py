@@ -51,6 +51,7 @@ class PrivacyCog(commands.Cog, name="Privacy"):
             await self.services.guild_settings.update_member(
                 guild_id, user_id, now, timezone=chosen
             )
+            await self.services.reminders.rezone(guild_id, user_id)
             message = (
                 f"Timezone set to **{chosen}**: it's **{timezones.local_time(now, chosen)}** "
                 "for you, and your study days and streaks follow this clock from now on."

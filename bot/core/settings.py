@@ -13,6 +13,7 @@ class GuildConfig:
     moderator_role_id: int | None
     streak_minimum: int
     ping_role_id: int | None = None
+    reminders_channel_id: int | None = None
     groups_channel_id: int | None = None  # where each new study group gets a thread
 
     @property

@@ -42,6 +42,7 @@ class SettingsRepository:
             streak_minimum=(row and row.streak_minimum) or self._streak_minimum,
             groups_channel_id=row.groups_channel_id if row else None,
             ping_role_id=row.ping_role_id if row else None,
+            reminders_channel_id=row.reminders_channel_id if row else None,
         )
 
     async def update_guild(self, guild_id: int, now: datetime, **values: Any) -> GuildConfig:

@@ -37,6 +37,7 @@ guild_settings = Table(
     Column("streak_minimum", Integer, nullable=True),
     Column("groups_channel_id", BigInteger, nullable=True),
     Column("ping_role_id", BigInteger, nullable=True),
+    Column("reminders_channel_id", BigInteger, nullable=True),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
 

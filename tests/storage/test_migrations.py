@@ -9,12 +9,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.storage import (
-    migrate,
-    scheduling_tables,  # noqa: F401  (registers its tables on metadata)
-)
+from bot.storage import migrate
 from bot.storage.engine import create_engine
-from bot.storage.tables import metadata
+from bot.storage.schema import metadata
 
 
 async def test_empty_database_migrates_to_head(tmp_path: Path) -> None:

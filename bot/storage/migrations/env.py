@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from bot.storage import scheduling_tables  # noqa: F401  (registers its tables on metadata)
-from bot.storage.tables import metadata
+from bot.storage.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:
