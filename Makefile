@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck pytest check clean
+.PHONY: run test lint typecheck pytest check clean bench soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ typecheck: $(STAMP_DEV)
 
 pytest: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q
+
+# 100 crash rounds: the bot as its own process, SIGKILLed at random moments (README "Reliability").
+soak: $(STAMP_DEV)
+	$(BIN)/python -m tests.reliability.crash --rounds 100
+
+# Benchmarks at the issue's sizes; rewrites BENCHMARKS.md (about 10 minutes). Not part of `test`.
+bench: $(STAMP_DEV)
+	$(BIN)/python -m bench
 
 check: $(STAMP_RUN)
 	$(BIN)/python -m bot check

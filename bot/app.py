@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import discord
 import yarl
@@ -18,15 +18,16 @@ import cogs
 from bot import __version__
 from bot.clock import Clock
 from bot.config import Settings
+from bot.health import HealthServer
+from bot.metrics import Metrics
 from bot.roadmap import Roadmap, load_roadmap
-from bot.scheduling.publisher import Publisher
-from bot.scheduling.reminder_sender import ReminderSender
-from bot.scheduling.timers import Timers, cron_for
+from bot.scheduling.host import SchedulerHost
 from bot.storage import migrate
+from bot.storage.checkpoints import WalCheckpoints
 from bot.storage.engine import create_engine
 from bot.ui.challenge_embeds import SubmitButton
 from bot.ui.reminder_views import UNDELIVERABLE_NOTICE, QuickLogButton
-from bot.ui.tree import StudyTree
+from bot.ui.tree import StudyTree, command_name, elapsed
 from bot.wiring import build_services
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def intents() -> discord.Intents:
     return discord.Intents(guilds=True)
 
 
-class StudyBot(commands.Bot):
+class StudyBot(commands.AutoShardedBot):
     def __init__(
         self, *, settings: Settings, engine: AsyncEngine, clock: Clock, roadmap: Roadmap
     ) -> None:
@@ -48,6 +49,7 @@ class StudyBot(commands.Bot):
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=settings.discord.guild_ready_timeout,
+            **shard_options(settings),
             activity=discord.Activity(type=discord.ActivityType.watching, name="/help"),
         )
         self.settings = settings
@@ -56,31 +58,36 @@ class StudyBot(commands.Bot):
         self.version = __version__
         self.started_at = clock.now()
         self.services = build_services(settings, engine, clock, roadmap)
-        self.publisher = Publisher(self, self.services)
-        self.reminder_sender = ReminderSender(self, self.services)
-        self.timers = Timers(self._timer_fired)
-        self._catch_up: asyncio.Task[None] | None = None
+        self._logged_in = False
+        self.metrics = Metrics()
+        self.metrics.watch_gateway(lambda: self.latency)
+        self.health: HealthServer | None = None
+        self.checkpoints = WalCheckpoints(engine)
+        self.scheduler = SchedulerHost(
+            self,
+            self.services,
+            engine,
+            clock,
+            leader_retry_seconds=settings.scheduling.leader_retry_seconds,
+        )
+        self.scheduler.publisher.on_outcome = lambda kind, outcome: self.metrics.posts.labels(
+            kind=kind, outcome=outcome
+        ).inc()
 
     @property
     def roadmap(self) -> Roadmap:
         return self.services.roadmap
 
     async def run_due(self, guild_id: int | None = None, kind: str | None = None) -> int:
-        """Send everything due at the clock's current time: scheduled posts (optionally one
-        schedule's) and, on a full run, the reminder sweep.
-
-        The timers call exactly this; tests call it after moving a FakeClock.
-        """
-        now = self.clock.now()
-        sent = await self.publisher.run_due(now, guild_id=guild_id, kind=kind)
-        if guild_id is None and kind is None:
-            sent += await self.reminder_sender.sweep(now)
-        return sent
+        """Send everything due at the clock's current time (the timers call exactly this;
+        tests call it after moving a FakeClock)."""
+        return await self.scheduler.run_due(guild_id, kind)
 
     async def on_app_command_completion(
         self, interaction: discord.Interaction, command: object
     ) -> None:
-        """Tell a member, once, that a reminder could not reach them."""
+        """Count the command; tell a member, once, that a reminder could not reach them."""
+        self.metrics.command(command_name(interaction), "ok", elapsed(interaction))
         if interaction.guild_id is None:
             return
         reminders = self.services.reminders.repo
@@ -90,43 +97,29 @@ class StudyBot(commands.Bot):
         with contextlib.suppress(discord.HTTPException):
             await interaction.followup.send(UNDELIVERABLE_NOTICE, ephemeral=True)
 
-    async def _timer_fired(self, guild_id: int | None, kind: str | None) -> None:
-        try:
-            await self.run_due(guild_id, kind)
-        except Exception:
-            log.exception("scheduled run for %s/%s failed", guild_id, kind)
-
     async def refresh_timer(self, guild_id: int, kind: str) -> None:
-        """Rebuild one schedule's job from the database after it changed."""
-        row = await self.services.posting.schedules.get(guild_id, kind)
-        if row is None or not row.enabled or row.status != "active":
-            self.timers.set(guild_id, kind, None)
-            return
-        self.timers.set(guild_id, kind, cron_for(await self.services.posting.timing(row)))
-
-    async def _start_timers(self) -> None:
-        for row in await self.services.posting.schedules.runnable():
-            self.timers.set(
-                row.guild_id, row.kind, cron_for(await self.services.posting.timing(row))
-            )
-        self.timers.start()
-
-    async def _catch_up_when_ready(self) -> None:
-        """Post what came due while the bot was down, once channels are known."""
-        await self.wait_until_ready()
-        await self._timer_fired(None, None)
+        await self.scheduler.refresh(guild_id, kind)
 
     async def login(self, token: str) -> None:
         apply_endpoints(self.settings)
+        self._logged_in = True
         await super().login(token)
 
-    async def setup_hook(self) -> None:
+    async def load_cogs(self) -> None:
         for name in cog_modules():
             # A cog that fails to load raises here and stops the start with its error.
             await self.load_extension(name)
         self.add_dynamic_items(SubmitButton, QuickLogButton)
-        await self._start_timers()
-        self._catch_up = asyncio.create_task(self._catch_up_when_ready())
+
+    async def setup_hook(self) -> None:
+        self.checkpoints.start()
+        await self.load_cogs()
+        await self.scheduler.start()
+        if self.settings.metrics.port:
+            self.health = HealthServer(
+                self, host=self.settings.metrics.host, port=self.settings.metrics.port
+            )
+            await self.health.start()
         guild_id = self.settings.discord.dev_guild_id
         if guild_id:
             guild = discord.Object(id=guild_id)
@@ -139,15 +132,29 @@ class StudyBot(commands.Bot):
         log.info("ready as %s in %d servers", user, len(self.guilds))
 
     async def close(self) -> None:
-        self.timers.shutdown()
-        if self._catch_up is not None and not self._catch_up.done():
-            self._catch_up.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._catch_up
+        await self.scheduler.stop()
+        if self.health is not None:
+            await self.health.stop()
         try:
-            await super().close()
+            if self._logged_in:
+                await super().close()
+            else:
+                # AutoShardedClient.close expects the state login creates; a bot that never
+                # logged in (a failed start, a command check) only has its HTTP session to close.
+                await self.http.close()
         finally:
+            await self.checkpoints.stop()
             await self.engine.dispose()
+
+
+def shard_options(settings: Settings) -> dict[str, Any]:
+    """No settings: one process, as many shards as Discord recommends (AutoShardedBot asks)."""
+    options: dict[str, Any] = {}
+    if settings.discord.shard_count:
+        options["shard_count"] = settings.discord.shard_count
+    if settings.discord.shard_ids:
+        options["shard_ids"] = list(settings.discord.shard_ids)
+    return options
 
 
 def cog_modules() -> list[str]:

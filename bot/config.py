@@ -17,7 +17,14 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 ENV_PREFIX = "STUDYBOT_"
@@ -52,6 +59,17 @@ class DiscordSettings(_Section):
     api_base_url: str = ""
     gateway_url: str = ""
     guild_ready_timeout: float = Field(default=2.0, ge=0, le=60)
+    shard_count: int = Field(default=0, ge=0, le=10000)
+    shard_ids: list[int] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _shards(self) -> DiscordSettings:
+        if self.shard_ids and not self.shard_count:
+            raise ValueError("shard_count when shard_ids is set (the total number of shards)")
+        bad = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
+        if bad:
+            raise ValueError(f"shard ids from 0 to shard_count - 1, got {bad}")
+        return self
 
     @field_validator("api_base_url", "gateway_url")
     @classmethod
@@ -92,6 +110,12 @@ class CommunitySettings(_Section):
 
 class SchedulingSettings(_Section):
     grace_hours: float = Field(default=12, ge=0, le=168)
+    leader_retry_seconds: float = Field(default=15, gt=0, le=600)
+
+
+class MetricsSettings(_Section):
+    port: int = Field(default=0, ge=0, le=65535)
+    host: str = "127.0.0.1"
 
 
 class Settings(BaseSettings):
@@ -111,6 +135,7 @@ class Settings(BaseSettings):
     roadmap: RoadmapSettings = RoadmapSettings()
     community: CommunitySettings = CommunitySettings()
     scheduling: SchedulingSettings = SchedulingSettings()
+    metrics: MetricsSettings = MetricsSettings()
 
     @field_validator("log_level", mode="before")
     @classmethod

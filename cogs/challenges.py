@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import StudyBot
+from bot.core.challenge_service import parse_week
 from bot.ui import challenge_lists
 from bot.ui.challenge_embeds import challenge_embed
 from bot.ui.challenge_modals import AddChallengeModal, submit_reply
@@ -115,7 +116,7 @@ class ChallengeCog(
         self, interaction: discord.Interaction, challenge: str | None = None
     ) -> None:
         assert interaction.guild_id is not None
-        period = challenge.strip().upper() if challenge else None
+        period = parse_week(challenge) if challenge else None
         if period is None:
             period = (await self.challenges.current(interaction.guild_id)).period
         rows = await self.services.challenge_repo.submissions(interaction.guild_id, period=period)

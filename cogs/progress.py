@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Literal
 
 import discord
@@ -10,7 +11,8 @@ from discord.ext import commands
 
 from bot.app import StudyBot
 from bot.core.errors import NotAllowed
-from bot.ui import autocomplete, group_embeds, progress_embeds
+from bot.core.group_service import GroupSummary
+from bot.ui import autocomplete, group_embeds, progress_embeds, respond
 from bot.ui.group_threads import GroupThreads
 
 
@@ -40,12 +42,14 @@ class ProgressCog(commands.Cog, name="Progress"):
     ) -> None:
         assert interaction.guild_id is not None
         found = autocomplete.resolve_topic(self.services, topic)
-        report = await self.services.study.log(
-            interaction.guild_id, interaction.user.id, found, minutes, note, day
+        report = await respond.in_time(
+            interaction,
+            self.services.study.log(
+                interaction.guild_id, interaction.user.id, found, minutes, note, day
+            ),
+            ephemeral=not share,
         )
-        await interaction.response.send_message(
-            progress_embeds.log_reply(report), ephemeral=not share
-        )
+        await respond.send(interaction, progress_embeds.log_reply(report), ephemeral=not share)
         # After the reply: a thread post that fails is logged and never costs the member theirs.
         await self.group_threads.announce(report.group_events)
 
@@ -78,23 +82,32 @@ class ProgressCog(commands.Cog, name="Progress"):
         target = member or interaction.user
         if target.id != interaction.user.id and await self._hidden(guild_id, target.id):
             raise NotAllowed(f"{target.display_name} keeps their progress private.")
-        services = self.services
-        track = await services.guild_settings.track(guild_id, target.id)
-        streak, _ = await services.study.streak(guild_id, target.id)
-        groups = await services.groups.summaries(
-            guild_id, await services.groups.member_groups(guild_id, target.id)
+        services, repo = self.services, self.services.progress_repo
+        # Independent reads, each on its own pooled connection: the reply waits for the slowest
+        # one instead of the sum of all (each database call is a thread hop with aiosqlite).
+        track, (streak, _), groups, progress, totals, recent = await asyncio.gather(
+            services.guild_settings.track(guild_id, target.id),
+            services.study.streak(guild_id, target.id),
+            self._group_summaries(guild_id, target.id),
+            repo.topic_progress(guild_id, target.id),
+            repo.totals(guild_id, target.id),
+            repo.recent_sessions(guild_id, target.id),
         )
         embed = progress_embeds.progress_embed(
             target.display_name,
             services.roadmap,
-            await services.progress_repo.topic_progress(guild_id, target.id),
+            progress,
             track,
-            await services.progress_repo.totals(guild_id, target.id),
+            totals,
             streak,
-            await services.progress_repo.recent_sessions(guild_id, target.id),
+            recent,
             groups=group_embeds.member_groups_text(groups),
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    async def _group_summaries(self, guild_id: int, user_id: int) -> list[GroupSummary]:
+        groups = self.services.groups
+        return await groups.summaries(guild_id, await groups.member_groups(guild_id, user_id))
 
     async def _hidden(self, guild_id: int, user_id: int) -> bool:
         return await self.services.privacy.hides_progress(guild_id, user_id)

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import StudyBot
+from bot.core.errors import InvalidInput
 from bot.ui import autocomplete, roadmap_embeds
 from bot.ui.stage_browser import StageBrowser
 from bot.ui.topic_actions import TopicActions
@@ -77,6 +78,8 @@ class RoadmapCog(commands.Cog, name="Roadmap"):
             )
             message += " Change it with `/track language:`."
         else:
+            if language != "all" and language not in TRACK_NAMES:  # a forged value
+                raise InvalidInput("Pick a track from the list: javascript, python, java or go.")
             chosen = None if language == "all" else language
             await self.services.guild_settings.update_member(
                 guild, user, self.services.clock.now(), track=chosen

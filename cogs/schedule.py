@@ -158,7 +158,7 @@ class ScheduleCog(
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True)
         job = await self.posting.post_now(interaction.guild_id, check_kind(kind))
-        sent = await self.bot.publisher.deliver_now(job)
+        sent = await self.bot.scheduler.publisher.deliver_now(job)
         row = await self.posting.schedules.get(interaction.guild_id, kind)
         if sent:
             message = (

@@ -177,9 +177,7 @@ class ChallengeService:
     async def queue(self, guild_id: int, challenge_id: str, week: str | None) -> ChallengeItem:
         challenge = await self._challenge(guild_id, challenge_id)
         if week is not None:
-            week = week.strip().upper()
-            if not WEEK.match(week):
-                raise InvalidInput("A week looks like `2026-W14` (ISO year and week).")
+            week = parse_week(week)
         if not await self.repo.enqueue(guild_id, challenge.id, week, self.posting.clock.now()):
             raise Conflict(f"“{challenge.title}” is already queued.")
         return challenge
@@ -204,3 +202,11 @@ class ChallengeService:
         if found is None:
             raise NotFound(f"There is no challenge “{challenge_id[:60]}”. Pick one from the list.")
         return found
+
+
+def parse_week(text: str) -> str:
+    """An ISO week as a member types it (`2026-w14`), checked: `2026-W14`."""
+    week = text.strip().upper()
+    if not WEEK.match(week):
+        raise InvalidInput("A week looks like `2026-W14` (ISO year and week).")
+    return week

@@ -6,10 +6,13 @@ and plain results to render, and the thread chores (add, remove, archive) to car
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from bot.core.batching import gather_bounded
 from bot.core.days import local_day
 from bot.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.core.groups import (
@@ -295,20 +298,27 @@ class GroupService:
 
     async def info(self, guild_id: int, user_id: int, name: str | None) -> GroupInfo:
         group = await self.pick(guild_id, user_id, name)
-        today = await self.server_today(guild_id)
-        minimum = (await self.settings.guild(guild_id)).streak_minimum
+        config = await self.settings.guild(guild_id)
+        today = local_day(self.clock.now(), config.zone)
         start, end = week_bounds(today)
-        summary = (await self.summaries(guild_id, [group]))[0]
-        state = await self.days.day_state(group.id, today)
+        # Independent reads on their own pooled connections: the reply waits for the slowest.
+        streaks, weeks, state, members, minutes_today = await asyncio.gather(
+            self.days.streaks([group.id], today),
+            self.days.week_minutes([group.id], start, end),
+            self.days.day_state(group.id, today),
+            self.groups.members(group.id),
+            self.days.day_minutes(group.id, today),
+        )
+        week = weeks[group.id]
         required = state[0] if state is not None and state[1] else group.required
         return GroupInfo(
-            summary=summary,
-            members=await self.groups.members(group.id),
+            summary=GroupSummary(group, streaks[group.id], sum(week.values())),
+            members=members,
             today=today,
-            studied_today=studied_count(await self.days.day_minutes(group.id, today), minimum),
+            studied_today=studied_count(minutes_today, config.streak_minimum),
             required_today=required,
             week_start=start,
-            week_by_member=(await self.days.week_minutes([group.id], start, end))[group.id],
+            week_by_member=week,
         )
 
     async def listing(self, guild_id: int, topic_id: str | None = None) -> list[GroupSummary]:
@@ -323,6 +333,14 @@ class GroupService:
     async def leaderboard(self, guild_id: int) -> list[GroupSummary]:
         """Every group, by current streak, then this week's minutes."""
         return _ranked(await self.summaries(guild_id, await self.groups.guild_groups(guild_id)))
+
+    async def leaderboards(self, guild_ids: Iterable[int]) -> dict[int, list[GroupSummary]]:
+        """`leaderboard` for many servers: one read finds which have groups at all."""
+        found = await self.groups.guild_groups_for(guild_ids)
+        boards = await gather_bounded(
+            (self.summaries(guild_id, groups) for guild_id, groups in found.items()), 8
+        )
+        return {guild_id: _ranked(board) for guild_id, board in zip(found, boards, strict=True)}
 
     async def joinable(self, guild_id: int, user_id: int) -> list[Group]:
         """For autocomplete: groups the member could join now, those with most free places first."""

@@ -56,6 +56,15 @@ class Board:
 
 
 @dataclass(frozen=True, slots=True)
+class Ranking:
+    """A leaderboard as the database ranks it: the first places and the caller's own line."""
+
+    top: list[tuple[int, int, int]]  # (rank, user_id, minutes), best first
+    caller: tuple[int, int] | None  # (rank, minutes) when the caller is on the board
+    entrants: int
+
+
+@dataclass(frozen=True, slots=True)
 class MemberStats:
     """The days behind a member's heatmap, in the member's own timezone."""
 
@@ -113,7 +122,10 @@ def build_board(
     caller_hidden: bool = False,
     size: int = TOP_SIZE,
 ) -> Board:
-    """Cut the top `size` and find the caller's line; rows arrive best first, hidden ones gone."""
+    """Cut the top `size` and find the caller's line; rows arrive best first, hidden ones gone.
+
+    The reference for `ranked_board`, which gets the same answer from the database's ranking.
+    """
     ranked = standings([(user, minutes) for user, minutes in rows if minutes > 0])
     top = ranked[:size]
     in_top = any(s.user_id == caller_id for s in top)
@@ -121,6 +133,18 @@ def build_board(
     if not in_top:
         caller = next((s for s in ranked[size:] if s.user_id == caller_id), None)
     return Board(bounds, top, caller, in_top, caller_hidden, len(ranked))
+
+
+def ranked_board(
+    bounds: Bounds, ranking: Ranking, caller_id: int, *, caller_hidden: bool = False
+) -> Board:
+    """The same Board as `build_board`, from the places the database already ranked."""
+    top = [Standing(rank, user_id, minutes) for rank, user_id, minutes in ranking.top]
+    in_top = any(s.user_id == caller_id for s in top)
+    caller = None
+    if not in_top and ranking.caller is not None:
+        caller = Standing(ranking.caller[0], caller_id, ranking.caller[1])
+    return Board(bounds, top, caller, in_top, caller_hidden, ranking.entrants)
 
 
 class LeaderboardService:
@@ -149,8 +173,10 @@ class LeaderboardService:
         zone = (await self.settings.guild(guild_id)).zone
         bounds = period_bounds(period, self.clock.now(), zone)
         hidden = await self.privacy.hidden_from_leaderboards(guild_id)
-        rows = await self.progress.leaderboard(guild_id, bounds.start, bounds.end, hidden)
-        return build_board(bounds, rows, caller_id, caller_hidden=caller_id in hidden)
+        ranking = await self.progress.ranking(
+            guild_id, bounds.start, bounds.end, hidden, caller_id, TOP_SIZE
+        )
+        return ranked_board(bounds, ranking, caller_id, caller_hidden=caller_id in hidden)
 
     async def member_stats(
         self, guild_id: int, viewer_id: int, member_id: int, weeks: int

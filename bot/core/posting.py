@@ -44,6 +44,24 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
+class _Slot:
+    """A schedule's latest due time in a pass, and the ledger period it belongs to."""
+
+    row: ScheduleRow
+    timing: Timing
+    due_at: datetime
+    period: str
+
+    @property
+    def kind(self) -> Kind:
+        return self.row.kind  # type: ignore[return-value]
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return (self.row.guild_id, self.row.kind, self.period)
+
+
+@dataclass(frozen=True, slots=True)
 class DuePost:
     """A claimed post to deliver now."""
 
@@ -76,6 +94,9 @@ class PostingService:
         self.schedules = schedules
         self.challenges = challenges
         self.grace = grace
+        # The roadmap never changes: its challenges and each topic's stage are worked out once.
+        self._roadmap_challenges = roadmap_challenges(roadmap)
+        self._stages = {topic.id: roadmap.stage_of(topic.id).id for topic in roadmap.topics}
 
     # --- configuration ------------------------------------------------------------------------
 
@@ -126,61 +147,111 @@ class PostingService:
     async def due(
         self, now: datetime, *, guild_id: int | None = None, kind: Kind | None = None
     ) -> list[DuePost]:
-        """Claim and return every post to send now; record the ones too late to send."""
-        work = []
-        for row in await self.schedules.runnable(guild_id, kind):
-            found = await self._decide(row, now)
-            if found is not None:
-                work.append(found)
+        """Claim and return every post to send now; record the ones too late to send.
+
+        Besides each schedule's latest due time, a post claimed earlier and still not delivered
+        (a /schedule post-now that Discord refused for now, a period whose successor is already
+        due) is retried while within grace of its own due time, and recorded as missed after.
+
+        A pass costs a few queries however many schedules there are: the servers' settings and
+        the ledger rows of every due period are read in bulk, the next item of each post to
+        claim is chosen a few servers at a time, and the claims go in as one transaction.
+        """
+        rows = await self.schedules.runnable(guild_id, kind)
+        timings = await self.timings(rows)
+        slots: list[_Slot] = []
+        for row in rows:
+            timing = timings[row.guild_id, row.kind]
+            due_at = timing.latest_due(now, after=row.active_since)
+            if due_at is not None:
+                period = period_key(row.kind, due_at, timing.zone)  # type: ignore[arg-type]
+                slots.append(_Slot(row, timing, due_at, period))
+        ledger = await self.schedules.posts_for(slot.key for slot in slots)
+        work: list[DuePost] = []
+        fresh: list[_Slot] = []
+        missed: list[dict[str, object]] = []
+        expired: list[int] = []
+        for slot in slots:
+            post = ledger.get(slot.key)
+            if post is not None and post.status != "claimed":
+                continue
+            if now - slot.due_at > self.grace:
+                if post is None:
+                    missed.append(self._ledger_row(slot, None, now, status="missed"))
+                else:
+                    expired.append(post.id)
+            elif post is not None:
+                work.append(await self._with_item(slot.row, post, slot.timing))
+            else:
+                fresh.append(slot)
+        items = await self._next_items([(s.row.guild_id, s.kind, s.period) for s in fresh])
+        claims = [
+            self._ledger_row(s, i.id if i else None, now) for s, i in zip(fresh, items, strict=True)
+        ]
+        inserted = await self.schedules.claim_many(claims + missed)
+        claimed = {(p.guild_id, p.kind, p.period): p for p in inserted if p.status == "claimed"}
+        await self.schedules.mark_missed(expired)
+        dequeued = []
+        for slot, item in zip(fresh, items, strict=True):
+            post = claimed.get(slot.key)
+            if post is None:
+                continue  # someone else claimed this period meanwhile
+            if isinstance(item, ChallengeItem):
+                dequeued.append((slot.row.guild_id, item.id))
+                work.append(DuePost(slot.row, post, slot.timing, item, None))
+            else:
+                work.append(DuePost(slot.row, post, slot.timing, None, item))
+        await self.challenges.dequeue_many(dequeued)
+        work += await self._still_pending(rows, timings, {job.post.id for job in work}, now)
         return work
 
-    async def _decide(self, row: ScheduleRow, now: datetime) -> DuePost | None:
-        timing = await self.timing(row)
-        due_at = timing.latest_due(now, after=row.active_since)
-        if due_at is None:
-            return None
-        kind: Kind = row.kind  # type: ignore[assignment]
-        period = period_key(kind, due_at, timing.zone)
-        post = await self.schedules.post(row.guild_id, kind, period)
-        if post is not None and post.status != "claimed":
-            return None
-        if now - due_at > self.grace:
-            if post is None:
-                await self.schedules.claim(
-                    guild_id=row.guild_id,
-                    kind=kind,
-                    period=period,
-                    due_at=due_at,
-                    item_id=None,
-                    channel_id=row.channel_id,
-                    nonce=nonce(row.guild_id, kind, period),
-                    now=now,
-                    status="missed",
-                )
-            else:
-                await self.schedules.finish(
-                    post.id, status="missed", now=now, error="grace window passed", attempted=False
-                )
-            return None
-        if post is None:
-            item_id = await self._next_item_id(row.guild_id, kind, period, now)
-            claimed = await self.schedules.claim(
-                guild_id=row.guild_id,
-                kind=kind,
-                period=period,
-                due_at=due_at,
-                item_id=item_id,
-                channel_id=row.channel_id,
-                nonce=nonce(row.guild_id, kind, period),
-                now=now,
+    async def _still_pending(
+        self,
+        rows: list[ScheduleRow],
+        timings: dict[tuple[int, str], Timing],
+        taken: set[int],
+        now: datetime,
+    ) -> list[DuePost]:
+        """Posts claimed by an earlier run or a post-now and not delivered yet."""
+        schedules = {(row.guild_id, row.kind): row for row in rows}
+        work, expired = [], []
+        for post in await self.schedules.pending():
+            owner = schedules.get((post.guild_id, post.kind))
+            if owner is None or post.id in taken:
+                continue
+            if now - post.due_at > self.grace:
+                expired.append(post.id)
+                continue
+            work.append(await self._with_item(owner, post, timings[owner.guild_id, owner.kind]))
+        await self.schedules.mark_missed(expired)
+        return work
+
+    async def timings(self, rows: list[ScheduleRow]) -> dict[tuple[int, str], Timing]:
+        """Each schedule's timing in its server's timezone, from one read of the settings."""
+        configs = await self.settings.guilds(row.guild_id for row in rows)
+        return {
+            (row.guild_id, row.kind): Timing(
+                parse_days(row.days), parse_time(row.at), configs[row.guild_id].zone
             )
-            if not claimed:
-                return None
-            if kind == "challenges" and item_id is not None:
-                await self.challenges.dequeue(row.guild_id, item_id)
-            post = await self.schedules.post(row.guild_id, kind, period)
-            assert post is not None
-        return await self._with_item(row, post, timing)
+            for row in rows
+        }
+
+    @staticmethod
+    def _ledger_row(
+        slot: _Slot, item_id: str | None, now: datetime, *, status: str = "claimed"
+    ) -> dict[str, object]:
+        guild_id, kind, period = slot.key
+        return {
+            "guild_id": guild_id,
+            "kind": kind,
+            "period": period,
+            "status": status,
+            "due_at": slot.due_at,
+            "item_id": item_id,
+            "channel_id": slot.row.channel_id,
+            "nonce": nonce(guild_id, slot.kind, period),
+            "created_at": now,
+        }
 
     async def _with_item(self, row: ScheduleRow, post: PostRow, timing: Timing) -> DuePost:
         challenge = tip = None
@@ -191,8 +262,12 @@ class PostingService:
         return DuePost(row, post, timing, challenge, tip)
 
     async def delivered(self, job: DuePost, message_id: int) -> None:
-        await self.schedules.finish(
-            job.post.id, status="sent", now=self.clock.now(), message_id=message_id
+        await self.delivered_many([(job, message_id)])
+
+    async def delivered_many(self, sent: list[tuple[DuePost, int]]) -> None:
+        """Record posts as sent (with their message ids) in one write."""
+        await self.schedules.finish_sent(
+            [(job.post.id, message_id) for job, message_id in sent], self.clock.now()
         )
 
     async def failed(self, job: DuePost, reason: str, *, permanent: bool) -> None:
@@ -244,13 +319,16 @@ class PostingService:
     # --- what to post ----------------------------------------------------------------------------
 
     async def pool(self, guild_id: int) -> list[ChallengeItem]:
-        return roadmap_challenges(self.roadmap) + await self.challenges.custom(guild_id)
+        return self._roadmap_challenges + await self.challenges.custom(guild_id)
 
     async def challenge(self, guild_id: int, challenge_id: str) -> ChallengeItem | None:
-        for item in await self.pool(guild_id):
-            if item.id == challenge_id:
-                return item
-        return None
+        return self.challenge_among(await self.challenges.custom(guild_id), challenge_id)
+
+    def challenge_among(
+        self, custom: list[ChallengeItem], challenge_id: str
+    ) -> ChallengeItem | None:
+        """A roadmap challenge, or one of the server's own (`custom`), by id."""
+        return next((c for c in self._roadmap_challenges + custom if c.id == challenge_id), None)
 
     def tip(self, tip_id: str) -> TipItem | None:
         topics = [tip_id.split(":")[1]] if tip_id.startswith("resource:") else []
@@ -259,35 +337,50 @@ class PostingService:
     async def next_challenge(
         self, guild_id: int, period: str | None = None
     ) -> ChallengeItem | None:
-        now = self.clock.now()
-        recent = await self.challenges.recent_topics(
-            guild_id, now.date() - timedelta(days=RECENT_DAYS)
-        )
-        queued = await self.challenges.queue(guild_id)
-        order = [cid for cid, week in queued if week is not None and week == period]
-        order += [cid for cid, week in queued if week is None]
-        posted = await self.schedules.item_counts(guild_id, "challenges")
-        return choose_challenge(await self.pool(guild_id), posted, order, recent, self._stage_id)
+        item = (await self._next_items([(guild_id, "challenges", period)]))[0]
+        return item if isinstance(item, ChallengeItem) else None
 
     async def next_tip(self, guild_id: int) -> TipItem | None:
-        now = self.clock.now()
-        recent = await self.challenges.recent_topics(
-            guild_id, now.date() - timedelta(days=RECENT_DAYS)
-        )
-        shown = await self.schedules.item_counts(guild_id, "tips")
-        return choose_tip(tip_pool(self.roadmap, recent), shown, recent)
+        item = (await self._next_items([(guild_id, "tips", None)]))[0]
+        return item if isinstance(item, TipItem) else None
+
+    async def _next_items(
+        self, wanted: list[tuple[int, Kind, str | None]]
+    ) -> list[ChallengeItem | TipItem | None]:
+        """The next challenge or tip for each (server, kind, period), from one read of each
+        kind of data for all the servers: what they studied lately, their queues, their own
+        challenges, and how often each item was posted there."""
+        if not wanted:
+            return []
+        since = self.clock.now().date() - timedelta(days=RECENT_DAYS)
+        on_challenges = [guild_id for guild_id, kind, _ in wanted if kind == "challenges"]
+        on_tips = [guild_id for guild_id, kind, _ in wanted if kind == "tips"]
+        recent = await self.challenges.recent_topics_for([g for g, _, _ in wanted], since)
+        queues = await self.challenges.queues(on_challenges)
+        customs = await self.challenges.custom_for(on_challenges)
+        posted = await self.schedules.item_counts_for(on_challenges, "challenges")
+        shown = await self.schedules.item_counts_for(on_tips, "tips")
+        items: list[ChallengeItem | TipItem | None] = []
+        for guild_id, kind, period in wanted:
+            topics = recent.get(guild_id, [])
+            if kind == "tips":
+                items.append(choose_tip(tip_pool(self.roadmap, topics), shown[guild_id], topics))
+                continue
+            queued = queues.get(guild_id, [])
+            order = [cid for cid, week in queued if week is not None and week == period]
+            order += [cid for cid, week in queued if week is None]
+            pool = self._roadmap_challenges + customs.get(guild_id, [])
+            items.append(choose_challenge(pool, posted[guild_id], order, topics, self._stage_id))
+        return items
 
     async def _next_item_id(
         self, guild_id: int, kind: Kind, period: str, now: datetime
     ) -> str | None:
-        if kind == "challenges":
-            challenge = await self.next_challenge(guild_id, period)
-            return challenge.id if challenge else None
-        tip = await self.next_tip(guild_id)
-        return tip.id if tip else None
+        item = (await self._next_items([(guild_id, kind, period)]))[0]
+        return item.id if item else None
 
     def _stage_id(self, topic_id: str) -> str | None:
-        return self.roadmap.stage_of(topic_id).id if self.roadmap.topic(topic_id) else None
+        return self._stages.get(topic_id)
 
 
 def check_kind(kind: str) -> Kind:

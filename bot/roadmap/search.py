@@ -42,6 +42,9 @@ FUZZY_MIN_LENGTH: Final = 4
 """Queries shorter than this are not fuzzy-matched: with three letters almost anything is
 one typo away from something."""
 
+ANSWERS_KEPT: Final = 4096
+"""Searches whose answers TopicIndex keeps (oldest dropped first): a few hundred kilobytes."""
+
 _EXACT, _PREFIX, _TAG_PREFIX, _WORD_PREFIX, _SUBSTRING, _SUMMARY, _FUZZY = range(7)
 _WORD = re.compile(r"[^\W_]+")
 
@@ -210,11 +213,23 @@ class TopicIndex(_Index[Topic]):
                 for n, topic in enumerate(roadmap.topics)
             ]
         )
+        self._answers: dict[tuple[str, str | None, int], list[Topic]] = {}
 
     def search(self, query: str, *, track: str | None = None, limit: int = 25) -> list[Topic]:
         """Up to `limit` topics visible on `track`, best match first; an empty query lists
-        the first visible topics in roadmap order."""
-        return self._search(query, limit, lambda topic: topic.visible_to(track))
+        the first visible topics in roadmap order.
+
+        Answers are remembered (the roadmap never changes while the bot runs): members type
+        the same few letters all day, and a ranking costs about a millisecond of Python.
+        """
+        key = (query, track, limit)
+        found = self._answers.get(key)
+        if found is None:
+            found = self._search(query, limit, lambda topic: topic.visible_to(track))
+            if len(self._answers) >= ANSWERS_KEPT:
+                self._answers.pop(next(iter(self._answers)))  # the oldest
+            self._answers[key] = found
+        return list(found)
 
 
 class ChallengeIndex(_Index[Challenge]):

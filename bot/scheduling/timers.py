@@ -8,6 +8,7 @@ retries posts that are claimed but not yet delivered. Jobs are in memory and reb
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -25,7 +26,10 @@ RunFor = Callable[[int | None, str | None], Awaitable[object]]
 RETRY_EVERY = timedelta(minutes=2)
 
 
+@functools.lru_cache(maxsize=4096)
 def cron_for(timing: Timing) -> CronTrigger:
+    """The trigger of a timing; schedules with the same days, time and zone share one (a
+    trigger holds no state, and thousands of schedules use a few hundred distinct times)."""
     return CronTrigger(
         day_of_week=",".join(WEEKDAYS[d] for d in sorted(timing.weekdays)),
         hour=timing.at.hour,

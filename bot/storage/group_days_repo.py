@@ -36,7 +36,7 @@ from bot.storage.tables import (
     group_streaks,
     study_groups,
 )
-from bot.storage.upsert import upsert
+from bot.storage.upsert import increment, upsert
 
 
 class GroupDaysRepository:
@@ -57,7 +57,12 @@ class GroupDaysRepository:
         """Count a session for `day` (a server-local group day) in each of the member's groups."""
         events: list[GroupEvent] = []
         for group in await _member_groups(conn, guild_id, user_id):
-            await _add_minutes(conn, group.id, day, user_id, minutes)
+            await increment(
+                conn,
+                group_member_days,
+                {"group_id": group.id, "day": day, "user_id": user_id},
+                minutes=minutes,
+            )
             flipped = await _refresh_day(conn, group, day, minimum)
             state, active = await _streak_context(conn, group.id, lock=True)
             before = group_streak(state, today, active - {day} if flipped else active)
@@ -186,23 +191,6 @@ async def _member_groups(conn: AsyncConnection, guild_id: int, user_id: int) -> 
     )
     rows = await conn.execute(counted_groups().where(study_groups.c.id.in_(mine)))
     return [group_of(r) for r in rows]
-
-
-async def _add_minutes(
-    conn: AsyncConnection, group_id: int, day: date, user_id: int, minutes: int
-) -> None:
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(group_member_days).values(
-        group_id=group_id, day=day, user_id=user_id, minutes=minutes
-    )
-    await conn.execute(
-        insert.on_conflict_do_update(
-            index_elements=["group_id", "day", "user_id"],
-            set_={"minutes": group_member_days.c.minutes + insert.excluded.minutes},
-        )
-    )
 
 
 async def _day_minutes(conn: AsyncConnection, group_id: int, day: date) -> dict[int, int]:

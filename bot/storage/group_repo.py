@@ -7,6 +7,8 @@ again and nothing about a group that no longer exists is kept.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.core.groups import Group, GroupMember, next_owner
+from bot.storage.batch import chunked
 from bot.storage.tables import (
     group_days,
     group_invites,
@@ -42,15 +45,19 @@ class _Full(Exception):
 
 
 def counted_groups() -> Any:
-    """SELECT of groups with their member count (`member_count`), to add WHERE to."""
-    counts = (
-        select(group_members.c.group_id, func.count().label("n"))
-        .group_by(group_members.c.group_id)
-        .subquery()
+    """SELECT of groups with their member count (`member_count`), to add WHERE to.
+
+    The count is a correlated subquery, answered from the members' primary key for just the
+    groups selected (a GROUP BY subquery would count every group's members first).
+    """
+    count = (
+        select(func.count())
+        .select_from(group_members)
+        .where(group_members.c.group_id == study_groups.c.id)
+        .correlate(study_groups)
+        .scalar_subquery()
     )
-    return select(study_groups, func.coalesce(counts.c.n, 0).label("member_count")).outerjoin(
-        counts, counts.c.group_id == study_groups.c.id
-    )
+    return select(study_groups, count.label("member_count"))
 
 
 def group_of(row: Any) -> Group:
@@ -94,6 +101,15 @@ class GroupRepository:
         return await self._groups(
             counted_groups().where(study_groups.c.guild_id == guild_id).order_by(study_groups.c.id)
         )
+
+    async def guild_groups_for(self, guild_ids: Iterable[int]) -> dict[int, list[Group]]:
+        """Each server's groups (servers without one are left out)."""
+        found: dict[int, list[Group]] = defaultdict(list)
+        for chunk in chunked(guild_ids):
+            query = counted_groups().where(study_groups.c.guild_id.in_(chunk))
+            for group in await self._groups(query.order_by(study_groups.c.id)):
+                found[group.guild_id].append(group)
+        return found
 
     async def member_groups(self, guild_id: int, user_id: int) -> list[Group]:
         mine = select(group_members.c.group_id).where(

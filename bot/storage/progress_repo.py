@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.core.leaderboard import Ranking, standings
 from bot.core.pauses import Pause
 from bot.core.progress_view import TopicProgress
 from bot.core.streaks import (
@@ -36,7 +37,7 @@ from bot.storage.tables import (
     topic_completions,
     topic_totals,
 )
-from bot.storage.upsert import upsert
+from bot.storage.upsert import increment, upsert
 
 if TYPE_CHECKING:
     from bot.core.groups import GroupDay, GroupEvent
@@ -109,11 +110,11 @@ class ProgressRepository:
                     **key, topic_id=topic_id, minutes=minutes, note=note, day=day, logged_at=now
                 )
             )
-            await _add(conn, daily_totals, {**key, "day": day}, minutes=minutes)
-            await _add(
+            await increment(conn, daily_totals, {**key, "day": day}, minutes=minutes)
+            await increment(
                 conn, topic_totals, {**key, "topic_id": topic_id}, minutes=minutes, sessions=1
             )
-            await _add(conn, member_totals, key, minutes=minutes, sessions=1)
+            await increment(conn, member_totals, key, minutes=minutes, sessions=1)
             topic_after = await _scalar(
                 conn,
                 select(topic_totals.c.minutes).where(
@@ -261,26 +262,65 @@ class ProgressRepository:
             )
             return {r.day: r.minutes for r in rows}
 
-    async def leaderboard(
-        self, guild_id: int, start: date | None, end: date | None, hidden: set[int]
-    ) -> list[tuple[int, int]]:
-        """[(user_id, minutes)] best first, everyone (the caller picks the top and their rank)."""
+    async def ranking(
+        self,
+        guild_id: int,
+        start: date | None,
+        end: date | None,
+        hidden: set[int],
+        caller_id: int,
+        size: int,
+    ) -> Ranking:
+        """Members by minutes in start..end (all time when None), ranked by the database.
+
+        One statement returns the first `size` places (ties listed by user id) with, on each
+        row, the caller's minutes, how many members have more, and how many are on the board;
+        members in `hidden` and members without minutes are left out. Ranks are competition
+        ranks (equal minutes, equal rank). All time reads `member_totals` through its
+        (guild, minutes) index; a period sums `daily_totals` once, in a CTE.
+        """
+        if start is None or end is None:
+            user = member_totals.c.user_id
+            scores: Any = (
+                select(user.label("user_id"), member_totals.c.minutes.label("m"))
+                .where(member_totals.c.guild_id == guild_id, member_totals.c.minutes > 0)
+                .where(*([user.not_in(hidden)] if hidden else []))
+                .subquery("scores")
+            )
+        else:
+            user, total = daily_totals.c.user_id, func.sum(daily_totals.c.minutes)
+            scores = (
+                select(user.label("user_id"), total.label("m"))
+                .where(daily_totals.c.guild_id == guild_id, daily_totals.c.day.between(start, end))
+                .where(*([user.not_in(hidden)] if hidden else []))
+                .group_by(user)
+                .having(total > 0)
+                .cte("scores")
+            )
+        mine = select(scores.c.m).where(scores.c.user_id == caller_id).scalar_subquery()
+        query = (
+            select(
+                scores.c.user_id,
+                scores.c.m,
+                mine.label("mine"),
+                select(func.count()).select_from(scores).scalar_subquery().label("entrants"),
+                select(func.count())
+                .select_from(scores)
+                .where(scores.c.m > mine)
+                .scalar_subquery()
+                .label("above"),
+            )
+            .order_by(scores.c.m.desc(), scores.c.user_id)
+            .limit(size)
+        )
         async with self._engine.connect() as conn:
-            if start is None or end is None:
-                query: Any = select(
-                    member_totals.c.user_id, member_totals.c.minutes.label("m")
-                ).where(member_totals.c.guild_id == guild_id, member_totals.c.minutes > 0)
-            else:
-                query = (
-                    select(daily_totals.c.user_id, func.sum(daily_totals.c.minutes).label("m"))
-                    .where(
-                        daily_totals.c.guild_id == guild_id, daily_totals.c.day.between(start, end)
-                    )
-                    .group_by(daily_totals.c.user_id)
-                )
-            rows = await conn.execute(query)
-            ranked = [(r[0], int(r[1])) for r in rows if r[0] not in hidden]
-        return sorted(ranked, key=lambda r: (-r[1], r[0]))
+            rows = (await conn.execute(query)).all()
+        if not rows:
+            return Ranking(top=[], caller=None, entrants=0)
+        top = [(s.rank, s.user_id, s.minutes) for s in standings([(r[0], int(r[1])) for r in rows])]
+        first = rows[0]
+        caller = None if first.mine is None else (int(first.above) + 1, int(first.mine))
+        return Ranking(top=top, caller=caller, entrants=int(first.entrants))
 
     async def last_pause_start(self, guild_id: int, user_id: int) -> date | None:
         async with self._engine.connect() as conn:
@@ -413,20 +453,6 @@ async def _pauses(
         where.append(streak_pauses.c.end > after)
     rows = await conn.execute(select(streak_pauses.c.start, streak_pauses.c.end).where(*where))
     return [Pause(r.start, r.end) for r in rows]
-
-
-async def _add(conn: AsyncConnection, table: Any, key: dict[str, Any], **amounts: int) -> None:
-    """Add to running totals atomically (INSERT, or UPDATE column = column + amount)."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(table).values(**key, **amounts)
-    await conn.execute(
-        insert.on_conflict_do_update(
-            index_elements=list(key),
-            set_={name: table.c[name] + insert.excluded[name] for name in amounts},
-        )
-    )
 
 
 async def _scalar(conn: AsyncConnection, query: Any) -> int:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, bindparam, func, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.storage.batch import chunked
 from bot.storage.scheduling_tables import posts, schedules
 from bot.storage.upsert import upsert
+
+_latest = posts.alias("latest")
+PostKey = tuple[int, str, str]  # (guild_id, kind, period): what the ledger is unique on
+KEYS_PER_QUERY = 900  # three bound values each, well under SQLite's limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +185,26 @@ class SchedulingRepository:
         async with self._engine.begin() as conn:
             await conn.execute(update(posts).where(posts.c.id == post_id).values(**values))
 
+    async def finish_sent(self, sent: list[tuple[int, int]], now: datetime) -> None:
+        """Record many posts as sent, [(post_id, message_id)], in one transaction."""
+        if not sent:
+            return
+        statement = (
+            update(posts)
+            .where(posts.c.id == bindparam("post_id"))
+            .values(
+                status="sent",
+                error=None,
+                message_id=bindparam("sent_message_id"),
+                sent_at=now,
+                attempts=posts.c.attempts + 1,
+            )
+        )
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                statement, [{"post_id": post, "sent_message_id": message} for post, message in sent]
+            )
+
     async def last_sent(self, guild_id: int, kind: str) -> PostRow | None:
         rows = await self._posts(
             and_(posts.c.guild_id == guild_id, posts.c.kind == kind, posts.c.status == "sent"),
@@ -195,18 +222,50 @@ class SchedulingRepository:
 
     async def item_counts(self, guild_id: int, kind: str) -> Counter[str]:
         """How often each item was posted (or is being posted) in this server."""
+        return (await self.item_counts_for([guild_id], kind))[guild_id]
+
+    async def item_counts_for(self, guild_ids: Iterable[int], kind: str) -> dict[int, Counter[str]]:
+        found: dict[int, Counter[str]] = defaultdict(Counter)
         async with self._engine.connect() as conn:
-            rows = await conn.execute(
-                select(posts.c.item_id, func.count())
-                .where(
-                    posts.c.guild_id == guild_id,
-                    posts.c.kind == kind,
-                    posts.c.status.in_(("sent", "claimed")),
-                    posts.c.item_id.is_not(None),
+            for chunk in chunked(guild_ids):
+                rows = await conn.execute(
+                    select(posts.c.guild_id, posts.c.item_id, func.count())
+                    .where(
+                        posts.c.guild_id.in_(chunk),
+                        posts.c.kind == kind,
+                        posts.c.status.in_(("sent", "claimed")),
+                        posts.c.item_id.is_not(None),
+                    )
+                    .group_by(posts.c.guild_id, posts.c.item_id)
                 )
-                .group_by(posts.c.item_id)
+                for guild_id, item, count in rows:
+                    found[guild_id][item] = count
+        return found
+
+    async def last_sent_for(self, guild_ids: Iterable[int], kind: str) -> dict[int, PostRow]:
+        """Each server's latest sent post of `kind` (servers without one are left out)."""
+        found: dict[int, PostRow] = {}
+        for chunk in chunked(guild_ids):
+            latest = (
+                select(func.max(posts.c.due_at))
+                .where(
+                    posts.c.guild_id == _latest.c.guild_id,
+                    posts.c.kind == kind,
+                    posts.c.status == "sent",
+                )
+                .scalar_subquery()
             )
-            return Counter({item: count for item, count in rows})
+            where = and_(
+                _latest.c.guild_id.in_(chunk),
+                _latest.c.kind == kind,
+                _latest.c.status == "sent",
+                _latest.c.due_at == latest,
+            )
+            async with self._engine.connect() as conn:
+                rows = await conn.execute(select(_latest).where(where))
+                for post in map(_post_row, rows):
+                    found.setdefault(post.guild_id, post)
+        return found
 
     async def sent_in_periods(self, kind: str, guild_id: int) -> list[PostRow]:
         return await self._posts(
@@ -234,6 +293,44 @@ class SchedulingRepository:
                 for r in rows
             ]
 
+    async def posts_for(self, keys: Iterable[PostKey]) -> dict[PostKey, PostRow]:
+        """The ledger rows of many (server, kind, period) at once: a scheduler pass reads every
+        due schedule's row with a query per thousand, not a query per schedule."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[PostKey, PostRow] = {}
+        for start in range(0, len(wanted), KEYS_PER_QUERY):
+            chunk = wanted[start : start + KEYS_PER_QUERY]
+            where = tuple_(posts.c.guild_id, posts.c.kind, posts.c.period).in_(chunk)
+            for post in await self._posts(where):
+                found[(post.guild_id, post.kind, post.period)] = post
+        return found
+
+    async def claim_many(self, values: list[dict[str, Any]]) -> list[PostRow]:
+        """Insert many ledger rows in one transaction; return those inserted (a row whose period
+        already has one is left out, as `claim` would return False for it)."""
+        if not values:
+            return []
+        async with self._engine.begin() as conn:
+            dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+            statement = (
+                dialect.insert(posts)
+                .on_conflict_do_nothing(index_elements=["guild_id", "kind", "period"])
+                .returning(*posts.c)
+            )
+            rows = await conn.execute(statement, [{"attempts": 0, **v} for v in values])
+            return [_post_row(r) for r in rows]
+
+    async def mark_missed(self, post_ids: list[int]) -> None:
+        """Record claimed posts whose grace window passed (one statement for all)."""
+        if not post_ids:
+            return
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                update(posts)
+                .where(posts.c.id.in_(post_ids))
+                .values(status="missed", error="grace window passed")
+            )
+
     async def _posts(
         self, where: Any, *, order: Any = None, limit: int | None = None
     ) -> list[PostRow]:
@@ -242,21 +339,22 @@ class SchedulingRepository:
             query = query.limit(limit)
         async with self._engine.connect() as conn:
             rows = await conn.execute(query)
-            return [
-                PostRow(
-                    id=r.id,
-                    guild_id=r.guild_id,
-                    kind=r.kind,
-                    period=r.period,
-                    status=r.status,
-                    due_at=r.due_at,
-                    item_id=r.item_id,
-                    channel_id=r.channel_id,
-                    message_id=r.message_id,
-                    nonce=r.nonce,
-                    attempts=r.attempts,
-                    error=r.error,
-                    sent_at=r.sent_at,
-                )
-                for r in rows
-            ]
+            return [_post_row(r) for r in rows]
+
+
+def _post_row(r: Any) -> PostRow:
+    return PostRow(
+        id=r.id,
+        guild_id=r.guild_id,
+        kind=r.kind,
+        period=r.period,
+        status=r.status,
+        due_at=r.due_at,
+        item_id=r.item_id,
+        channel_id=r.channel_id,
+        message_id=r.message_id,
+        nonce=r.nonce,
+        attempts=r.attempts,
+        error=r.error,
+        sent_at=r.sent_at,
+    )

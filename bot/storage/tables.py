@@ -78,7 +78,8 @@ daily_totals = Table(
     Column("user_id", BigInteger, primary_key=True, autoincrement=False),
     Column("day", Date, primary_key=True),
     Column("minutes", Integer, nullable=False),
-    Index("ix_daily_totals_guild_day", "guild_id", "day"),
+    # Covers a period's leaderboard (sum per member over a server's days) without the table.
+    Index("ix_daily_totals_guild_day", "guild_id", "day", "user_id", "minutes"),
 )
 
 topic_totals = Table(
@@ -98,7 +99,8 @@ member_totals = Table(
     Column("user_id", BigInteger, primary_key=True, autoincrement=False),
     Column("minutes", Integer, nullable=False),
     Column("sessions", Integer, nullable=False),
-    Index("ix_member_totals_guild_minutes", "guild_id", "minutes"),
+    # Covers the all-time leaderboard: top places and counts, read from the index alone.
+    Index("ix_member_totals_guild_minutes", "guild_id", "minutes", "user_id"),
 )
 
 topic_completions = Table(

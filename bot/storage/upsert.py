@@ -10,6 +10,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 
+def _insert(conn: AsyncConnection, table: Table) -> Any:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
 async def upsert(
     conn: AsyncConnection,
     table: Table,
@@ -20,8 +25,7 @@ async def upsert(
 ) -> None:
     """Insert `values`, or update the row with the same `keys` (only `update` columns, if given)."""
     key_set = tuple(keys)
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(table).values(**values)
+    insert = _insert(conn, table).values(**values)
     columns = tuple(update) if update is not None else tuple(k for k in values if k not in key_set)
     if not columns:
         statement = insert.on_conflict_do_nothing(index_elements=list(key_set))
@@ -31,3 +35,16 @@ async def upsert(
             set_={name: insert.excluded[name] for name in columns},
         )
     await conn.execute(statement)
+
+
+async def increment(
+    conn: AsyncConnection, table: Table, key: Mapping[str, Any], **amounts: int
+) -> None:
+    """Add to running totals atomically: INSERT, or UPDATE column = column + amount."""
+    insert = _insert(conn, table).values(**key, **amounts)
+    await conn.execute(
+        insert.on_conflict_do_update(
+            index_elements=list(key),
+            set_={name: table.c[name] + insert.excluded[name] for name in amounts},
+        )
+    )

@@ -104,6 +104,24 @@ class InteractionDriver:
         )
         return await self._send(2, member, guild, channel, data, None, _timeout, _wait_followup)
 
+    async def dispatch_slash(
+        self,
+        member: FakeMember,
+        guild: FakeGuild,
+        command: str,
+        /,
+        *,
+        _timeout: float = DEFAULT_TIMEOUT,
+        **options: Any,
+    ) -> Response:
+        """Send ``/command`` and return at once, without waiting for the answer.
+
+        The returned :class:`Response` fills in as the bot answers (``acked``/``done`` events):
+        for tests that stop the bot mid-flight and then ask which commands were answered.
+        """
+        data, channel = self._command(member, guild, command, options, None, None, None)
+        return await self._dispatch(2, member, guild, channel, data, None, _timeout)
+
     async def autocomplete(
         self,
         member: FakeMember,
@@ -232,6 +250,37 @@ class InteractionDriver:
         wait_s: float,
         wait_followup: bool,
     ) -> Response:
+        first_request = len(self.requests)
+        resp = await self._dispatch(kind, member, guild, channel, data, source, wait_s)
+        target = resp.done if wait_followup else resp.acked
+        try:
+            await asyncio.wait_for(target.wait(), wait_s)
+        except TimeoutError:
+            pass
+        else:
+            return resp
+        seen = [repr(r) for r in self.requests[first_request:]]
+        what = {2: "command", 3: "component", 4: "autocomplete", 5: "modal submit"}[kind]
+        state = (
+            "never called the interaction callback"
+            if resp.callback_type is None
+            else f"deferred (callback type {resp.callback_type}) but never sent the answer"
+        )
+        raise AssertionError(
+            f"the bot {state} for {what} interaction {data.get('name') or data.get('custom_id')!r} "
+            f"within {wait_s} s; requests since: {seen or 'none'}"
+        )
+
+    async def _dispatch(
+        self,
+        kind: int,
+        member: FakeMember,
+        guild: FakeGuild,
+        channel: FakeChannel,
+        data: dict[str, Any],
+        source: FakeMessage | None,
+        wait_s: float,
+    ) -> Response:
         interaction_id, token = self.ids(), new_token()
         payload = base_payload(
             interaction_id=interaction_id,
@@ -255,27 +304,9 @@ class InteractionDriver:
         )
         self.pending[token] = resp
         session = await self.gateway.wait_for_session(guild.id, wait_s)
-        first_request = len(self.requests)
         resp.sent_at = asyncio.get_running_loop().time()
         await session.dispatch("INTERACTION_CREATE", payload)
-        target = resp.done if wait_followup else resp.acked
-        try:
-            await asyncio.wait_for(target.wait(), wait_s)
-        except TimeoutError:
-            pass
-        else:
-            return resp
-        seen = [repr(r) for r in self.requests[first_request:]]
-        what = {2: "command", 3: "component", 4: "autocomplete", 5: "modal submit"}[kind]
-        state = (
-            "never called the interaction callback"
-            if resp.callback_type is None
-            else f"deferred (callback type {resp.callback_type}) but never sent the answer"
-        )
-        raise AssertionError(
-            f"the bot {state} for {what} interaction {data.get('name') or data.get('custom_id')!r} "
-            f"within {wait_s} s; requests since: {seen or 'none'}"
-        )
+        return resp
 
     def note_message_edited(self, message: FakeMessage) -> None:
         """A deferred component update (type 6) is answered once the clicked message is edited."""

@@ -85,6 +85,8 @@ class RecordedRequest:
     json: Any = None
     files: dict[str, bytes] = field(default_factory=dict)
     status: int = 0
+    #: When the request arrived (``time.monotonic()``): gaps prove a ``retry_after`` was honoured.
+    at: float = field(default_factory=time.monotonic)
 
     def __repr__(self) -> str:
         return f"<{self.method} {self.path} -> {self.status}>"

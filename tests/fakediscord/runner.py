@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 import discord as discord_py
+import yarl
 
 from bot.app import StudyBot, open_bot
 from bot.clock import Clock, FakeClock
@@ -25,11 +27,18 @@ if TYPE_CHECKING:
     from tests.fakediscord import FakeDiscord
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+DATABASE_URL_VARIABLE = "BOTRUNNER_DATABASE_URL"
 DEFAULT_START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday morning
 READY_TIMEOUT = 15.0
 
 
 class BotRunner:
+    _active = 0  # runners started and not yet stopped, in this process
+    _saved: tuple[str, yarl.URL] = (
+        discord_py.http.Route.BASE,
+        discord_py.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
+    )
+
     def __init__(
         self,
         discord: FakeDiscord,
@@ -47,10 +56,6 @@ class BotRunner:
         self._bot: StudyBot | None = None
         self._context: AbstractAsyncContextManager[StudyBot] | None = None
         self._task: asyncio.Task[None] | None = None
-        self._saved = (
-            discord_py.http.Route.BASE,
-            discord_py.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
-        )
 
     @property
     def bot(self) -> StudyBot:
@@ -60,7 +65,10 @@ class BotRunner:
 
     @property
     def database_url(self) -> str:
-        return f"sqlite+aiosqlite:///{self.data_dir / 'bot.db'}"
+        """The data dir's SQLite file, unless the test run picked another database
+        (tests/e2e/conftest.py runs every end-to-end test on PostgreSQL too)."""
+        chosen = os.environ.get(DATABASE_URL_VARIABLE)
+        return chosen or f"sqlite+aiosqlite:///{self.data_dir / 'bot.db'}"
 
     def settings_env(self) -> dict[str, str]:
         return {
@@ -74,6 +82,12 @@ class BotRunner:
         }
 
     async def __aenter__(self) -> BotRunner:
+        if BotRunner._active == 0:
+            BotRunner._saved = (
+                discord_py.http.Route.BASE,
+                discord_py.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
+            )
+        BotRunner._active += 1
         settings = load_settings(None, env=self.settings_env(), env_file=None)
         self._context = open_bot(settings, self.clock)
         self._bot = await self._context.__aenter__()
@@ -107,9 +121,13 @@ class BotRunner:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await self._task
         finally:
-            discord_py.http.Route.BASE, discord_py.gateway.DiscordWebSocket.DEFAULT_GATEWAY = (
-                self._saved
-            )
+            BotRunner._active -= 1
+            if BotRunner._active == 0:
+                # discord.py's endpoints are class attributes: restore them only when the last
+                # runner in this process stops, not under a second bot still running.
+                discord_py.http.Route.BASE, discord_py.gateway.DiscordWebSocket.DEFAULT_GATEWAY = (
+                    self._saved
+                )
             self._context = None
 
     async def run_due(self) -> None:

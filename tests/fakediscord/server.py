@@ -23,6 +23,7 @@ from aiohttp import BodyPartReader, web
 from . import limits, routes_channels, routes_interactions, routes_rest
 from .driver import InteractionDriver
 from .gateway import Gateway
+from .holds import Hold
 from .interactions import Response
 from .models import (
     DEFAULT_BOT_PERMISSIONS,
@@ -34,6 +35,7 @@ from .models import (
     user_payload,
 )
 from .openapi import normalize_template, spec_from_env
+from .ratelimit import GlobalRateLimit
 from .responses import REC_KEY, UPLOADS_KEY, Fault, RecordedRequest, error_answer
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,7 @@ class FakeDiscord(InteractionDriver):
         shard_count: int = 1,
         bot_name: str = "Roadmap Study Bot",
         bot_permissions: set[str] | frozenset[str] = DEFAULT_BOT_PERMISSIONS,
+        global_rate_limit: int | None = None,
     ) -> None:
         self.ids = SnowflakeFactory()
         self.application_id = self.ids()
@@ -58,6 +61,11 @@ class FakeDiscord(InteractionDriver):
         self.shard_count = shard_count
         self.bot_permissions = bot_permissions
         self.guilds: list[FakeGuild] = []
+        # Lookups remembered (and checked again on use): benchmarks run thousands of servers,
+        # members and DM channels, which a search through everything would make slow.
+        self._channel_guilds: dict[int, FakeGuild] = {}
+        self._member_guilds: dict[int, FakeGuild] = {}
+        self._dm_by_id: dict[int, FakeChannel] = {}
         self.messages: dict[int, FakeMessage] = {}
         self.dm_channels: dict[int, FakeChannel] = {}
         self.global_commands: list[dict[str, Any]] = []
@@ -68,6 +76,9 @@ class FakeDiscord(InteractionDriver):
         self.violations: list[str] = []
         self.unknown_routes: list[RecordedRequest] = []
         self.faults: list[Fault] = []
+        #: Discord's global limit (requests per second), when a test asks for it.
+        self.rate_limit = GlobalRateLimit(global_rate_limit) if global_rate_limit else None
+        self.holds: list[Hold] = []
         #: User/role ids that messages may ping (e.g. the opt-in challenge role).
         self.permitted_pings: set[int] = set()
         self.nonces: dict[tuple[int, str], FakeMessage] = {}
@@ -111,6 +122,8 @@ class FakeDiscord(InteractionDriver):
         self.port = int(sockets[0].getsockname()[1])
 
     async def close(self) -> None:
+        for hold in self.holds:
+            hold.release()
         await self.gateway.shutdown()
         for task in list(self._tasks):
             task.cancel()
@@ -159,19 +172,36 @@ class FakeDiscord(InteractionDriver):
         return next((g for g in self.guilds if g.id == guild_id), None)
 
     def channel(self, channel_id: int) -> FakeChannel | None:
-        for guild in self.guilds:
-            found = guild.channel(channel_id)
-            if found is not None:
-                return found
-        return next((c for c in self.dm_channels.values() if c.id == channel_id), None)
+        guild = self.guild_of_channel(channel_id)
+        if guild is not None:
+            return guild.channel(channel_id)
+        dm = self._dm_by_id.get(channel_id)
+        if dm is not None and self.dm_channels.get(_recipient_id(dm)) is dm:
+            return dm
+        found = next((c for c in self.dm_channels.values() if c.id == channel_id), None)
+        if found is not None:
+            self._dm_by_id[channel_id] = found
+        return found
 
     def guild_of_channel(self, channel_id: int) -> FakeGuild | None:
-        return next((g for g in self.guilds if g.channel(channel_id) is not None), None)
+        known = self._channel_guilds.get(channel_id)
+        if known is not None and known in self.guilds and known.channel(channel_id) is not None:
+            return known
+        found = next((g for g in self.guilds if g.channel(channel_id) is not None), None)
+        if found is not None:
+            self._channel_guilds[channel_id] = found
+        return found
 
     def member(self, user_id: int) -> FakeMember | None:
+        known = self._member_guilds.get(user_id)
+        if known is not None and known in self.guilds:
+            found = known.member(user_id)
+            if found is not None:
+                return found
         for guild in self.guilds:
             found = guild.member(user_id)
             if found is not None:
+                self._member_guilds[user_id] = guild
                 return found
         return None
 
@@ -230,6 +260,12 @@ class FakeDiscord(InteractionDriver):
             )
         )
 
+    def hold_next(self, route: str, *, skip: int = 0) -> Hold:
+        """Park the request to ``route`` after ``skip`` matching ones until ``release()``."""
+        hold = Hold(route, skip=skip)
+        self.holds.append(hold)
+        return hold
+
     async def wait_for_ready(self, timeout: float = 5) -> None:  # noqa: ASYNC109
         """Until a gateway session got READY and its GUILD_CREATEs."""
         try:
@@ -278,6 +314,13 @@ class FakeDiscord(InteractionDriver):
             self.unknown_routes.append(rec)
             rec.status = 404
             return error_answer(404)
+        for hold in [h for h in self.holds if h.take(rec.route)]:
+            await hold.wait_released()
+        if self.rate_limit is not None:
+            limited = self.rate_limit.check(rec.route)
+            if limited is not None:
+                rec.status = 429
+                return limited
         fault = next((f for f in self.faults if f.matches(rec.route)), None)
         if fault is not None:
             fault.times -= 1
@@ -373,3 +416,7 @@ async def _read_body(request: web.Request) -> tuple[Any, dict[str, tuple[str, by
         return json.loads(raw), uploads
     except ValueError:
         return raw.decode(errors="replace"), uploads
+
+
+def _recipient_id(channel: FakeChannel) -> int:
+    return int(channel.recipient["id"]) if channel.recipient else 0

@@ -7,6 +7,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.backup import backup_sqlite
@@ -16,6 +17,7 @@ from bot.storage.settings_repo import SettingsRepository
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # PostgreSQL uses pg_dump
 async def test_backup_during_writes_holds_every_earlier_write(
     engine: AsyncEngine, database_url: str, tmp_path: Path
 ) -> None:

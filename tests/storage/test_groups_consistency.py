@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +31,7 @@ from bot.storage.group_days_repo import GroupDaysRepository
 from bot.storage.group_repo import GroupRepository
 from bot.storage.progress_repo import ProgressRepository
 from bot.storage.settings_repo import SettingsRepository
+from tests.databases import ENGINES, fresh_database
 
 ROADMAP = load_roadmap(Path(__file__).resolve().parents[2] / "data" / "roadmap.yaml")
 TOPIC = ROADMAP.topics[0]
@@ -47,8 +49,8 @@ class World:
 
 
 @asynccontextmanager
-async def world(folder: str, zone: str = "UTC") -> AsyncIterator[World]:
-    engine = create_engine(f"sqlite+aiosqlite:///{folder}/bot.db")
+async def world(url: str, zone: str = "UTC") -> AsyncIterator[World]:
+    engine = create_engine(url)
     await migrate.upgrade(engine)
     clock = FakeClock(START)
     settings_repo = SettingsRepository(engine, default_timezone=zone, streak_minimum=15)
@@ -77,8 +79,10 @@ def quorum(event: GroupEvent) -> tuple[str, int, int]:
     return (event.group_name, event.studied, event.required)
 
 
-async def test_default_quorum_rounds_up_and_a_member_counts_in_two_groups(tmp_path: Path) -> None:
-    async with world(str(tmp_path)) as w:
+async def test_default_quorum_rounds_up_and_a_member_counts_in_two_groups(
+    database_url: str,
+) -> None:
+    async with world(database_url) as w:
         owls = await w.groups.create(GUILD, 1, "Owls")
         larks = await w.groups.create(GUILD, 1, "Larks")
         for user in (2, 3):
@@ -96,8 +100,8 @@ async def test_default_quorum_rounds_up_and_a_member_counts_in_two_groups(tmp_pa
         assert (await w.groups.info(GUILD, 2, "larks")).summary.group.id == larks.id
 
 
-async def test_a_leave_clamps_a_fixed_quorum_and_can_complete_today(tmp_path: Path) -> None:
-    async with world(str(tmp_path)) as w:
+async def test_a_leave_clamps_a_fixed_quorum_and_can_complete_today(database_url: str) -> None:
+    async with world(database_url) as w:
         await w.groups.create(GUILD, 1, "Owls")
         for user in (2, 3):
             await w.groups.join(GUILD, user, "Owls")
@@ -118,8 +122,8 @@ async def test_a_leave_clamps_a_fixed_quorum_and_can_complete_today(tmp_path: Pa
         assert info.summary.streak.current == 1 and info.required_today == 2
 
 
-async def test_a_members_own_day_differs_from_the_group_day(tmp_path: Path) -> None:
-    async with world(str(tmp_path)) as w:
+async def test_a_members_own_day_differs_from_the_group_day(database_url: str) -> None:
+    async with world(database_url) as w:
         await w.groups.create(GUILD, 1, "Owls")
         await w.settings.update_member(GUILD, 1, START, timezone="Asia/Tokyo")
         await w.clock.advance(hours=10)  # 22:00 UTC Monday = 07:00 Tuesday in Tokyo
@@ -135,8 +139,8 @@ async def test_a_members_own_day_differs_from_the_group_day(tmp_path: Path) -> N
         assert event.day.isoformat() == "2026-03-01"
 
 
-async def test_group_milestone_at_seven_days(tmp_path: Path) -> None:
-    async with world(str(tmp_path)) as w:
+async def test_group_milestone_at_seven_days(database_url: str) -> None:
+    async with world(database_url) as w:
         await w.groups.create(GUILD, 1, "Solo")
         seen = []
         for _ in range(7):
@@ -160,9 +164,11 @@ step = st.one_of(
 )
 
 
-async def replay(steps: list[tuple[str, int, int, str]], zone: str) -> None:
+async def replay(
+    steps: list[tuple[str, int, int, str]], zone: str, engine: str, admin: str | None
+) -> None:
     with TemporaryDirectory() as folder:
-        async with world(folder, zone) as w:
+        async with fresh_database(engine, Path(folder), admin) as url, world(url, zone) as w:
             group = await w.groups.create(GUILD, 1, "Owls", capacity=4)
             for kind, who, amount, day in steps:
                 try:
@@ -183,12 +189,18 @@ async def replay(steps: list[tuple[str, int, int, str]], zone: str) -> None:
                 assert shown == await w.days.recompute(group.id, today, 15)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize("engine", ENGINES)
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(
     steps=st.lists(step, min_size=1, max_size=30),
     zone=st.sampled_from(["UTC", "Asia/Tokyo", "America/New_York"]),
 )
 def test_incremental_group_streak_matches_a_recomputation(
-    steps: list[tuple[str, int, int, str]], zone: str
+    request: pytest.FixtureRequest, engine: str, steps: list[tuple[str, int, int, str]], zone: str
 ) -> None:
-    asyncio.run(replay(steps, zone))
+    admin = request.getfixturevalue("postgres_admin_url") if engine == "postgresql" else None
+    asyncio.run(replay(steps, zone, engine, admin))

@@ -29,7 +29,7 @@ async def bot(tmp_path: Path) -> AsyncIterator[StudyBot]:
     }
     settings = load_settings(None, env=env, env_file=None)
     async with open_bot(settings, FakeClock(DEFAULT_START)) as study_bot:
-        await study_bot.setup_hook()
+        await study_bot.load_cogs()
         yield study_bot
 
 

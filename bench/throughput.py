@@ -1,0 +1,84 @@
+"""Throughput: members logging study time at the same time, for a fixed while.
+
+Each member sends `/log`, waits for the answer and sends the next at once, so the bot always has
+as many commands in flight as there are members. Counted: commands answered with a normal reply
+per second, and errors (no answer within the fake's timeout, or an error reply): both through the
+same real path as the latency benchmark.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.latency import TOPICS
+from bench.scale import Scale
+from bench.seed import copy_to
+from bench.stats import Latency
+from bench.world import Driven, quiet_fake, running_bot, seeded_world
+from tests.fakediscord import FakeDiscord
+
+
+@dataclass
+class ThroughputRun:
+    answered: int
+    errors: int
+    seconds: float
+    latency: Latency
+    violations: int
+
+    @property
+    def per_second(self) -> float:
+        return self.answered / self.seconds
+
+
+async def _member_loop(
+    fake: FakeDiscord, who: Driven, deadline: float, seconds: list[float], errors: list[int]
+) -> None:
+    i = 0
+    while time.perf_counter() < deadline:
+        start = time.perf_counter()
+        try:
+            reply = await fake.slash(
+                who.member, who.guild, "log", topic=TOPICS[i % len(TOPICS)], minutes=20
+            )
+            ok = reply.content.startswith("Logged **")
+        except AssertionError:
+            ok = False
+        seconds.append(time.perf_counter() - start)
+        if not ok:
+            errors.append(1)
+        i += 1
+
+
+async def run_once(scale: Scale, db: Path, workdir: Path, seed: int) -> ThroughputRun:
+    rng = random.Random(seed)
+    fake = quiet_fake()
+    async with fake:
+        driven = seeded_world(fake, db, per_server=10, rng=rng)
+        # One member from each server while there are servers, then more from the same ones.
+        by_server: dict[int, list[Driven]] = {}
+        for who in driven:
+            by_server.setdefault(who.guild.id, []).append(who)
+        rounds = [who for picks in zip(*by_server.values(), strict=False) for who in picks]
+        players = rounds[: scale.throughput_members]
+        copy_to(db, workdir)
+        async with running_bot(fake, workdir):
+            seconds: list[float] = []
+            errors: list[int] = []
+            start = time.perf_counter()
+            deadline = start + scale.throughput_seconds
+            await asyncio.gather(
+                *(_member_loop(fake, who, deadline, seconds, errors) for who in players)
+            )
+            elapsed = time.perf_counter() - start
+        return ThroughputRun(
+            answered=len(seconds) - len(errors),
+            errors=len(errors),
+            seconds=elapsed,
+            latency=Latency.of(seconds),
+            violations=len(fake.violations) + len(fake.unknown_routes),
+        )
