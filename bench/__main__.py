@@ -46,8 +46,8 @@ async def _measure(scale: Scale, only: set[str], results: Results, work: Path) -
     if "latency" in only or "throughput" in only:
         assert results.seed is not None
         db = results.seed.path
-        for n in runs if "latency" in only else ():
-            say(f"latency run {n + 1}/{scale.runs}")
+        for n in range(scale.latency_runs) if "latency" in only else ():
+            say(f"latency run {n + 1}/{scale.latency_runs}")
             results.latency.append(await latency.run_once(scale, db, work / f"lat{n}", seed=n))
         for n in runs if "throughput" in only else ():
             say(f"throughput run {n + 1}/{scale.runs}")
@@ -91,14 +91,16 @@ def run(scale: Scale, only: Sequence[str], *, fresh: bool = False) -> Results:
         raise SystemExit(f"unknown benchmarks {sorted(unknown)}; pick from {BENCHES}")
     results = Results(scale=scale)
     started = time.perf_counter()
+    load_at_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="studybot-bench-") as tmp:
         work = Path(tmp)
         production_logging(work / "bot.log")
         if chosen & {"seed", "latency", "throughput", "reminders"}:
             say("seeded database (cached unless --fresh)")
-            results.seed = seeded(scale, fresh=fresh, builds=scale.runs)
+            results.seed = seeded(scale, fresh=fresh, builds=min(2, scale.runs))
         asyncio.run(_measure(scale, chosen, results, work))
     results.seconds = time.perf_counter() - started
+    results.load = (load_at_start, os.getloadavg()[0])
     return results
 
 

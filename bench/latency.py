@@ -19,7 +19,7 @@ from typing import Any
 from bench.scale import Scale
 from bench.seed import copy_to
 from bench.stats import Latency
-from bench.world import PING, Driven, quiet_fake, running_bot, seeded_world
+from bench.world import PING, Driven, forget_answered, quiet_fake, running_bot, seeded_world
 from tests.fakediscord import FakeDiscord
 
 TOPICS = (
@@ -132,6 +132,7 @@ async def run_once(scale: Scale, db: Path, workdir: Path, seed: int) -> LatencyR
             errors = dict.fromkeys(timings, 0)
             rounds = WARMUP_ROUNDS + scale.latency_calls
             for i in range(rounds):
+                forget_answered(fake)
                 order = list(PROBES)
                 rng.shuffle(order)
                 for probe in order:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from bench import machine
+from bench import history, machine
 from bench.fanout import FanoutRun
 from bench.latency import PROBES, LatencyRun
 from bench.reminders import HOURS_BEFORE, ReminderRun
@@ -34,6 +34,7 @@ class Results:
     startup_public: list[StartupRun] = field(default_factory=list)
     reminders: list[ReminderRun] = field(default_factory=list)
     seconds: float = 0.0
+    load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average at the start and the end
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,10 +386,14 @@ def render(r: Results) -> str:
         "come from `bench/notes.md`. Every figure runs through the real path: the fake Discord's "
         "gateway, discord.py, the cog, core, the database and the HTTP answer back to the fake "
         "(`tests/fakediscord`). Figures are the median run with the lowest and highest runs in "
-        f"brackets ({s.runs} run(s) each, scale `{s.name}`); ratios compare figures of the same "
-        "run. No timing is asserted in `make test`; it runs a tiny smoke of each benchmark.",
+        f"brackets (scale `{s.name}`: {s.runs} runs each, latency {s.latency_runs} runs of "
+        f"{s.latency_calls:,} calls per command, reminders {s.reminder_runs}); ratios compare "
+        "figures of the same run. No timing is asserted in `make test`; it runs a tiny smoke "
+        "of each benchmark.",
         "",
-        f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')}, {r.seconds / 60:.1f} min in all.",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')}, {r.seconds / 60:.1f} min in all; "
+        f"1-minute load average {r.load[0]:.2f} at the start, {r.load[1]:.2f} at the end "
+        "(anything else running on the machine shows in the spreads).",
         "",
         *_machine(),
         *_targets(r),
@@ -399,6 +404,18 @@ def render(r: Results) -> str:
         *_startup(r),
         *_reminders(r),
     ]
+    changes = history.rows(r)
+    if changes:
+        lines += [
+            "## Fixes: before and after",
+            "",
+            history.__doc__.split("\n\n", 1)[1].strip().replace("\n", " ")
+            if history.__doc__
+            else "",
+            "",
+            *_table(("figure", "before", "now (median)", "what changed"), changes),
+            "",
+        ]
     if NOTES.exists():
         lines += [NOTES.read_text().rstrip(), ""]
     return "\n".join(lines)

@@ -15,8 +15,9 @@ class Scale:
     sessions: int
     groups: int
     history_days: int
-    # latency: sequential calls of each command per run
+    # latency: sequential calls of each command per run, and runs (each ~2 min at full size)
     latency_calls: int
+    latency_runs: int
     # throughput: concurrent members logging for a while
     throughput_members: int
     throughput_seconds: float
@@ -33,7 +34,7 @@ class Scale:
     runs: int
 
     def with_runs(self, runs: int) -> Scale:
-        return replace(self, runs=runs)
+        return replace(self, runs=runs, latency_runs=runs, reminder_runs=runs)
 
 
 FULL = Scale(
@@ -44,6 +45,7 @@ FULL = Scale(
     groups=2_000,
     history_days=365,
     latency_calls=2_000,
+    latency_runs=2,
     throughput_members=50,
     throughput_seconds=30.0,
     fanout_servers=2_000,
@@ -63,6 +65,7 @@ SMOKE = Scale(
     groups=6,
     history_days=60,
     latency_calls=4,
+    latency_runs=1,
     throughput_members=4,
     throughput_seconds=1.0,
     fanout_servers=12,

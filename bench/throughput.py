@@ -18,7 +18,7 @@ from bench.latency import TOPICS
 from bench.scale import Scale
 from bench.seed import copy_to
 from bench.stats import Latency
-from bench.world import Driven, quiet_fake, running_bot, seeded_world
+from bench.world import Driven, forget_answered, quiet_fake, running_bot, seeded_world
 from tests.fakediscord import FakeDiscord
 
 
@@ -54,6 +54,14 @@ async def _member_loop(
         i += 1
 
 
+async def _tidy(fake: FakeDiscord, keep: int) -> None:
+    """Forget answered interactions every second (each member has at most one in flight, among
+    the newest `keep`)."""
+    while True:
+        await asyncio.sleep(1)
+        forget_answered(fake, keep)
+
+
 async def run_once(scale: Scale, db: Path, workdir: Path, seed: int) -> ThroughputRun:
     rng = random.Random(seed)
     fake = quiet_fake()
@@ -71,10 +79,12 @@ async def run_once(scale: Scale, db: Path, workdir: Path, seed: int) -> Throughp
             errors: list[int] = []
             start = time.perf_counter()
             deadline = start + scale.throughput_seconds
+            tidy = asyncio.create_task(_tidy(fake, keep=4 * len(players)))
             await asyncio.gather(
                 *(_member_loop(fake, who, deadline, seconds, errors) for who in players)
             )
             elapsed = time.perf_counter() - start
+            tidy.cancel()
         return ThroughputRun(
             answered=len(seconds) - len(errors),
             errors=len(errors),

@@ -94,6 +94,19 @@ def seeded_world(fake: FakeDiscord, db: Path, per_server: int, rng: random.Rando
     return driven
 
 
+def forget_answered(fake: FakeDiscord, keep: int = 64) -> None:
+    """Drop the fake's record of answered interactions (all but the last `keep`).
+
+    The fake keeps every request, message and interaction for tests to inspect; over tens of
+    thousands of calls that record becomes most of the process's heap, and the garbage
+    collector's pauses on it would be charged to the bot. Call between calls, not during one.
+    """
+    fake.requests.clear()
+    fake.messages.clear()
+    for token in list(fake.pending)[:-keep]:
+        del fake.pending[token]
+
+
 async def _ping(interaction: discord.Interaction) -> None:
     await interaction.response.send_message("pong", ephemeral=True)
 

@@ -18,8 +18,13 @@ async def gather_bounded(calls: Iterable[Awaitable[T]], limit: int) -> list[T]:
     semaphore = asyncio.Semaphore(limit)
 
     async def one(call: Awaitable[T]) -> T:
-        async with semaphore:
-            return await call
+        try:
+            async with semaphore:
+                return await call
+        except asyncio.CancelledError:
+            if asyncio.iscoroutine(call):
+                call.close()  # cancelled before it started: not "never awaited"
+            raise
 
     tasks = [asyncio.ensure_future(one(call)) for call in calls]
     try:

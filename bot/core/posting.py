@@ -153,9 +153,9 @@ class PostingService:
         (a /schedule post-now that Discord refused for now, a period whose successor is already
         due) is retried while within grace of its own due time, and recorded as missed after.
 
-        A pass costs a few queries however many schedules there are: the servers' settings and
-        the ledger rows of every due period are read in bulk, the next item of each post to
-        claim is chosen a few servers at a time, and the claims go in as one transaction.
+        A pass costs a few queries however many schedules there are: the servers' settings, the
+        ledger rows of every due period and what the next items are chosen from are read in
+        bulk, and the claims go in as one transaction.
         """
         rows = await self.schedules.runnable(guild_id, kind)
         timings = await self.timings(rows)
