@@ -39,7 +39,8 @@ pytest: $(STAMP_DEV)
 soak: $(STAMP_DEV)
 	$(BIN)/python -m tests.reliability.crash --rounds 100
 
-# Benchmarks at the issue's sizes; rewrites BENCHMARKS.md (about 10 minutes). Not part of `test`.
+# Benchmarks at the issue's sizes on SQLite, then PostgreSQL (a throwaway server, or the admin URL
+# in BENCH_DATABASE_URL); rewrites BENCHMARKS.md (about 30 minutes). Not part of `test`.
 bench: $(STAMP_DEV)
 	$(BIN)/python -m bench
 

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bench.postgres import Postgres, holding
 from bench.scale import Scale
 from bench.seed import ROADMAP, migrate_fresh, sql_datetime
 from bench.world import quiet_fake, running_bot
@@ -82,7 +83,10 @@ def _schedule_rows(db: Path, channels: list[tuple[int, int]]) -> None:
         )
 
 
-async def run_once(scale: Scale, workdir: Path, *, throttled: bool) -> FanoutRun:
+async def run_once(
+    scale: Scale, workdir: Path, *, throttled: bool, pg: Postgres | None = None
+) -> FanoutRun:
+    """One run; the database is built as a SQLite file, and copied into PostgreSQL with `pg`."""
     fake = quiet_fake(global_rate_limit=scale.rate_limit if throttled else None)
     async with fake:
         channels = []
@@ -92,7 +96,10 @@ async def run_once(scale: Scale, workdir: Path, *, throttled: bool) -> FanoutRun
         db = workdir / "bot.db"
         await migrate_fresh(db)
         _schedule_rows(db, channels)
-        async with running_bot(fake, workdir, START) as runner:
+        async with (
+            holding(db, pg) as url,
+            running_bot(fake, workdir, START, database_url=url) as runner,
+        ):
             # The catch-up at start runs first (nothing is due at 08:00); this pass waits for it
             # (runs are serialised), and the second one is timed: what the retry timer costs.
             await runner.run_due()

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.postgres import Postgres, seeded_copy
 from bench.scale import Scale
-from bench.seed import copy_to
 from bench.stats import Latency
 from bench.world import PING, Driven, forget_answered, quiet_fake, running_bot, seeded_world
 from tests.fakediscord import FakeDiscord
@@ -34,6 +34,7 @@ TOPICS = (
 # What members type into the topic box, one keystroke at a time.
 TYPED = ("postgres", "docker", "http", "git", "kubern", "python", "sql", "cach", "test", "auth")
 WARMUP_ROUNDS = 20
+KEYSTROKES = 5
 
 Call = Callable[[FakeDiscord, Driven, int], Awaitable[bool]]
 
@@ -44,6 +45,8 @@ class Probe:
     call: Call
     baseline: bool = False
     needs_group: bool = False
+    # Autocomplete fires once per keystroke: the same member sends KEYSTROKES calls in a row.
+    keystrokes: bool = False
 
 
 def _text(reply: Any) -> str:
@@ -93,9 +96,9 @@ async def _topic(fake: FakeDiscord, who: Driven, i: int) -> bool:
 
 
 async def _autocomplete(fake: FakeDiscord, who: Driven, i: int) -> bool:
-    # Call i types the (i % 5 + 1)-th prefix of a word: a member's five keystrokes in a row.
-    word = TYPED[(i // 5) % len(TYPED)]
-    typed = word[: 2 + i % 5]
+    # Call i types the (i % KEYSTROKES + 1)-th prefix of a word: one member's keystrokes in a row.
+    word = TYPED[(i // KEYSTROKES) % len(TYPED)]
+    typed = word[: 2 + i % KEYSTROKES]
     choices = await fake.autocomplete(who.member, who.guild, "log", "topic", typed)
     return 0 < len(choices) <= 25
 
@@ -109,7 +112,7 @@ PROBES = (
     Probe("/leaderboard period:all", _board_all),
     Probe("/group info", _group_info, needs_group=True),
     Probe("/topic", _topic),
-    Probe("autocomplete: /log topic", _autocomplete),
+    Probe("autocomplete: /log topic", _autocomplete, keystrokes=True),
 )
 
 
@@ -120,14 +123,19 @@ class LatencyRun:
     violations: int = 0
 
 
-async def run_once(scale: Scale, db: Path, workdir: Path, seed: int) -> LatencyRun:
+async def run_once(
+    scale: Scale, db: Path, workdir: Path, seed: int, pg: Postgres | None = None
+) -> LatencyRun:
+    """One run on a private copy of the seeded database `db` (on PostgreSQL with `pg`)."""
     rng = random.Random(seed)
     fake = quiet_fake()
     async with fake:
         driven = seeded_world(fake, db, per_server=40, rng=rng)
         in_groups = [d for d in driven if d.group is not None]
-        copy_to(db, workdir)
-        async with running_bot(fake, workdir):
+        async with (
+            seeded_copy(db, workdir, pg) as url,
+            running_bot(fake, workdir, database_url=url),
+        ):
             timings: dict[str, list[float]] = {p.label: [] for p in PROBES}
             errors = dict.fromkeys(timings, 0)
             rounds = WARMUP_ROUNDS + scale.latency_calls
@@ -137,7 +145,8 @@ async def run_once(scale: Scale, db: Path, workdir: Path, seed: int) -> LatencyR
                 rng.shuffle(order)
                 for probe in order:
                     people = in_groups if probe.needs_group else driven
-                    who = people[(i * 7 + len(probe.label)) % len(people)]
+                    turn = i // KEYSTROKES if probe.keystrokes else i
+                    who = people[(turn * 7 + len(probe.label)) % len(people)]
                     start = time.perf_counter()
                     try:
                         ok = await probe.call(fake, who, i)

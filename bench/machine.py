@@ -1,4 +1,5 @@
-"""What the figures were measured on: the machine, Python, SQLite and the library versions."""
+"""What the figures were measured on: the machine, Python, SQLite, PostgreSQL and the library
+versions."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-LIBRARIES = ("discord.py", "SQLAlchemy", "aiosqlite", "APScheduler", "aiohttp", "pydantic")
+LIBRARIES = (
+    "discord.py",
+    "SQLAlchemy",
+    "aiosqlite",
+    "asyncpg",
+    "APScheduler",
+    "aiohttp",
+    "pydantic",
+)
 
 
 def _cpu_model() -> str:
@@ -39,12 +48,14 @@ def _version(name: str) -> str:
         return "not installed"
 
 
-def describe() -> list[tuple[str, str]]:
+def describe(postgres: str | None = None) -> list[tuple[str, str]]:
+    """The machine's rows; `postgres`: the version of the PostgreSQL server measured, if any."""
     return [
         ("CPUs", f"{os.cpu_count()} × {_cpu_model()}"),
         ("Memory", _memory_gb()),
         ("OS", f"{platform.system()} {platform.release()}"),
         ("Python", sys.version.split()[0]),
         ("SQLite", sqlite3.sqlite_version),
+        *([("PostgreSQL server", postgres)] if postgres else []),
         *((name, _version(name)) for name in LIBRARIES),
     ]

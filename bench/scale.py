@@ -32,9 +32,20 @@ class Scale:
     reminder_runs: int
     # repeated runs behind every median and spread
     runs: int
+    # the same benchmarks on PostgreSQL (latency, throughput, unthrottled fan-out, start-up with
+    # the bot's own servers): fewer runs, to keep its part of `make bench` within minutes
+    pg_latency_runs: int
+    pg_runs: int
 
     def with_runs(self, runs: int) -> Scale:
-        return replace(self, runs=runs, latency_runs=runs, reminder_runs=runs)
+        return replace(
+            self,
+            runs=runs,
+            latency_runs=runs,
+            reminder_runs=runs,
+            pg_latency_runs=runs,
+            pg_runs=runs,
+        )
 
 
 FULL = Scale(
@@ -55,6 +66,8 @@ FULL = Scale(
     reminder_members=10_000,
     reminder_runs=1,
     runs=3,
+    pg_latency_runs=2,
+    pg_runs=2,
 )
 
 SMOKE = Scale(
@@ -75,6 +88,8 @@ SMOKE = Scale(
     reminder_members=20,
     reminder_runs=1,
     runs=1,
+    pg_latency_runs=1,
+    pg_runs=1,
 )
 
 SCALES = {s.name: s for s in (FULL, SMOKE)}

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.postgres import Postgres, holding
 from bench.scale import Scale
 from bench.seed import REPO_ROOT, ROADMAP, migrate_fresh, sql_datetime
 from bench.world import quiet_fake
@@ -84,12 +85,12 @@ def _schedules(db: Path, guilds: list[tuple[int, int]], rng: random.Random) -> i
 
 
 def bot_env(
-    fake_api: str, fake_gateway: str, db: Path, guild_ready_timeout: float
+    fake_api: str, fake_gateway: str, database_url: str, guild_ready_timeout: float
 ) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STUDYBOT_")}
     env.update(
         DISCORD_TOKEN="fake-token",
-        STUDYBOT_DATABASE__URL=f"sqlite+aiosqlite:///{db}",
+        STUDYBOT_DATABASE__URL=database_url,
         STUDYBOT_DISCORD__API_BASE_URL=fake_api,
         STUDYBOT_DISCORD__GATEWAY_URL=fake_gateway,
         STUDYBOT_DISCORD__GUILD_READY_TIMEOUT=str(guild_ready_timeout),
@@ -137,8 +138,9 @@ class LogWatch:
 
 
 async def run_once(
-    scale: Scale, workdir: Path, *, gateway_servers: bool, seed: int = 3
+    scale: Scale, workdir: Path, *, gateway_servers: bool, seed: int = 3, pg: Postgres | None = None
 ) -> StartupRun:
+    """One start; the database is built as a SQLite file, and copied into PostgreSQL with `pg`."""
     servers = scale.startup_schedules
     shards = max(1, math.ceil(servers / GUILDS_PER_SHARD)) if gateway_servers else 1
     fake = quiet_fake(shard_count=shards)
@@ -154,37 +156,38 @@ async def run_once(
         await asyncio.to_thread(_fresh_folder, workdir)
         await migrate_fresh(db)
         schedules = _schedules(db, guilds, random.Random(seed))
-        env = bot_env(fake.api_base_url, fake.gateway_url, db, GUILD_READY_TIMEOUT)
-        log = workdir / "bot-stderr.log"
-        start = time.perf_counter()
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=workdir,
-            env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        assert process.stderr is not None
-        watch = LogWatch(process.stderr, log, (READY_LINE, TIMERS_LINE))
-        try:
-            ready = await watch.wait(READY_LINE, timeout=120) - start
-            rss_ready = rss_mb(process.pid)
-            timers = await watch.wait(TIMERS_LINE, timeout=120) - start
-            await asyncio.sleep(scale.startup_settle_s)
-            rss_settled = rss_mb(process.pid)
-        finally:
-            if process.returncode is None:
-                process.send_signal(signal.SIGINT)
-                try:
-                    await asyncio.wait_for(process.wait(), timeout=15)
-                except TimeoutError:
-                    process.kill()
-                    await process.wait()
-            await watch.close()
+        async with holding(db, pg) as url:
+            env = bot_env(fake.api_base_url, fake.gateway_url, url, GUILD_READY_TIMEOUT)
+            log = workdir / "bot-stderr.log"
+            start = time.perf_counter()
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                cwd=workdir,
+                env=env,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            assert process.stderr is not None
+            watch = LogWatch(process.stderr, log, (READY_LINE, TIMERS_LINE))
+            try:
+                ready = await watch.wait(READY_LINE, timeout=120) - start
+                rss_ready = rss_mb(process.pid)
+                timers = await watch.wait(TIMERS_LINE, timeout=120) - start
+                await asyncio.sleep(scale.startup_settle_s)
+                rss_settled = rss_mb(process.pid)
+            finally:
+                if process.returncode is None:
+                    process.send_signal(signal.SIGINT)
+                    try:
+                        await asyncio.wait_for(process.wait(), timeout=15)
+                    except TimeoutError:
+                        process.kill()
+                        await process.wait()
+                await watch.close()
     return StartupRun(
         servers, schedules, ready, timers, rss_ready, rss_settled, GUILD_READY_TIMEOUT
     )

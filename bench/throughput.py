@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.latency import TOPICS
+from bench.postgres import Postgres, seeded_copy
 from bench.scale import Scale
-from bench.seed import copy_to
 from bench.stats import Latency
 from bench.world import Driven, forget_answered, quiet_fake, running_bot, seeded_world
 from tests.fakediscord import FakeDiscord
@@ -62,7 +62,10 @@ async def _tidy(fake: FakeDiscord, keep: int) -> None:
         forget_answered(fake, keep)
 
 
-async def run_once(scale: Scale, db: Path, workdir: Path, seed: int) -> ThroughputRun:
+async def run_once(
+    scale: Scale, db: Path, workdir: Path, seed: int, pg: Postgres | None = None
+) -> ThroughputRun:
+    """One run on a private copy of the seeded database `db` (on PostgreSQL with `pg`)."""
     rng = random.Random(seed)
     fake = quiet_fake()
     async with fake:
@@ -73,8 +76,10 @@ async def run_once(scale: Scale, db: Path, workdir: Path, seed: int) -> Throughp
             by_server.setdefault(who.guild.id, []).append(who)
         rounds = [who for picks in zip(*by_server.values(), strict=False) for who in picks]
         players = rounds[: scale.throughput_members]
-        copy_to(db, workdir)
-        async with running_bot(fake, workdir):
+        async with (
+            seeded_copy(db, workdir, pg) as url,
+            running_bot(fake, workdir, database_url=url),
+        ):
             seconds: list[float] = []
             errors: list[int] = []
             start = time.perf_counter()

@@ -141,9 +141,11 @@ def production_logging(log_file: Path) -> LogCounter:
 
 @asynccontextmanager
 async def running_bot(
-    fake: FakeDiscord, data_dir: Path, start: datetime = NOW
+    fake: FakeDiscord, data_dir: Path, start: datetime = NOW, database_url: str | None = None
 ) -> AsyncIterator[BotRunner]:
-    """The real StudyBot on `data_dir/bot.db`, connected to `fake`, at a fake time."""
-    async with BotRunner(fake, data_dir=data_dir, clock=FakeClock(start)) as runner:
+    """The real StudyBot on `database_url` (default `data_dir/bot.db`), connected to `fake`, at a
+    fake time."""
+    env = {"STUDYBOT_DATABASE__URL": database_url} if database_url else None
+    async with BotRunner(fake, data_dir=data_dir, clock=FakeClock(start), env=env) as runner:
         add_ping(runner)
         yield runner

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import discord
@@ -90,8 +92,9 @@ def _run(settings: Settings) -> int:
     from bot.app import open_bot
 
     async def start() -> None:
-        async with open_bot(settings, SystemClock()) as bot:
-            await bot.start(settings.discord.token)
+        with _stop_on_sigterm():
+            async with open_bot(settings, SystemClock()) as bot:
+                await bot.start(settings.discord.token)
 
     try:
         asyncio.run(start())
@@ -105,6 +108,37 @@ def _run(settings: Settings) -> int:
         print(f"Discord refused a privileged intent: {exc}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM (`docker stop`, systemd, Kubernetes) stops the bot as Ctrl-C does: the running
+    task is cancelled, so leaving `open_bot` closes the gateway, gives up the scheduler's lock and
+    disposes the database; the process then exits 0. Without this, Python's default action ends
+    the process on the spot."""
+    main = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    terminated = False
+
+    def terminate() -> None:
+        nonlocal terminated
+        terminated = True
+        if main is not None:
+            main.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, terminate)
+    except (NotImplementedError, RuntimeError):  # no signal handlers here (Windows)
+        yield
+        return
+    try:
+        yield
+    except asyncio.CancelledError:
+        if not terminated:
+            raise
+        logging.getLogger(__name__).info("stopped by SIGTERM")
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
 
 
 async def _check(settings: Settings) -> int:

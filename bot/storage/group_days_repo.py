@@ -1,8 +1,10 @@
 """Group days and group streaks: the quorum state a study log updates, and what groups show.
 
 `record_session` runs on the study log's own connection, inside its transaction, so a session row
-and every group day it counts for change together or not at all. Its cost is a handful of
-statements per group the member is in (at most `max_groups_per_member`), whatever the history.
+and every group day it counts for change together or not at all. Like the log it is synchronous, a
+part of the log's `run_write` unit of work; async readers reach its helpers through `run_sync`.
+Its cost is a handful of statements per group the member is in (at most `max_groups_per_member`),
+whatever the history.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import Connection, and_, func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.groups import (
     GROUP_RULES,
@@ -28,6 +30,7 @@ from bot.core.groups import (
     studied_count,
 )
 from bot.core.streaks import StreakState, StreakView, checkpoint, recompute
+from bot.storage.engine import run_write
 from bot.storage.group_repo import counted_groups, group_of
 from bot.storage.tables import (
     group_days,
@@ -36,16 +39,16 @@ from bot.storage.tables import (
     group_streaks,
     study_groups,
 )
-from bot.storage.upsert import increment, upsert
+from bot.storage.upsert import increment_sync, upsert_sync
 
 
 class GroupDaysRepository:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def record_session(
+    def record_session(
         self,
-        conn: AsyncConnection,
+        conn: Connection,
         *,
         guild_id: int,
         user_id: int,
@@ -56,22 +59,22 @@ class GroupDaysRepository:
     ) -> list[GroupEvent]:
         """Count a session for `day` (a server-local group day) in each of the member's groups."""
         events: list[GroupEvent] = []
-        for group in await _member_groups(conn, guild_id, user_id):
-            await increment(
+        for group in _member_groups(conn, guild_id, user_id):
+            increment_sync(
                 conn,
                 group_member_days,
                 {"group_id": group.id, "day": day, "user_id": user_id},
                 minutes=minutes,
             )
-            flipped = await _refresh_day(conn, group, day, minimum)
-            state, active = await _streak_context(conn, group.id, lock=True)
+            flipped = _refresh_day(conn, group, day, minimum)
+            state, active = _streak_context(conn, group.id, lock=True)
             before = group_streak(state, today, active - {day} if flipped else active)
             after = group_streak(state, today, active)
-            await _save_state(
+            _save_state(
                 conn, group.id, checkpoint(state, today, dict.fromkeys(active, 1), GROUP_RULES)
             )
             if flipped:
-                studied = studied_count(await _day_minutes(conn, group.id, day), minimum)
+                studied = studied_count(_day_minutes(conn, group.id, day), minimum)
                 events.append(
                     GroupDayBecameActive(
                         group.id,
@@ -95,23 +98,27 @@ class GroupDaysRepository:
         Only today: past days keep the quorum they had. A day already active stays so (its
         snapshot is kept), so a newcomer never takes away a day the group already earned.
         """
-        async with self._engine.begin() as conn:
-            exists = await conn.scalar(
+
+        def work(conn: Connection) -> bool:
+            exists = conn.scalar(
                 select(func.count()).where(
                     group_days.c.group_id == group.id, group_days.c.day == today
                 )
             )
-            if not exists:
-                return False
-            return await _refresh_day(conn, group, today, minimum)
+            return bool(exists) and _refresh_day(conn, group, today, minimum)
+
+        return await run_write(self._engine, work)
 
     async def streaks(self, group_ids: Iterable[int], today: date) -> dict[int, StreakView]:
-        async with self._engine.connect() as conn:
+        def read(conn: Connection) -> dict[int, StreakView]:
             result = {}
             for group_id in group_ids:
-                state, active = await _streak_context(conn, group_id, lock=False)
+                state, active = _streak_context(conn, group_id, lock=False)
                 result[group_id] = group_streak(state, today, active)
             return result
+
+        async with self._engine.connect() as conn:
+            return await conn.run_sync(read)
 
     async def day_state(self, group_id: int, day: date) -> tuple[int, bool] | None:
         """(required, active) of a group day as last updated, or None when nobody studied."""
@@ -127,7 +134,7 @@ class GroupDaysRepository:
 
     async def day_minutes(self, group_id: int, day: date) -> dict[int, int]:
         async with self._engine.connect() as conn:
-            return await _day_minutes(conn, group_id, day)
+            return await conn.run_sync(_day_minutes, group_id, day)
 
     async def week_minutes(
         self, group_ids: Iterable[int], start: date, end: date
@@ -185,16 +192,16 @@ class GroupDaysRepository:
         return recompute(active, today, GROUP_RULES)
 
 
-async def _member_groups(conn: AsyncConnection, guild_id: int, user_id: int) -> list[Group]:
+def _member_groups(conn: Connection, guild_id: int, user_id: int) -> list[Group]:
     mine = select(group_members.c.group_id).where(
         group_members.c.guild_id == guild_id, group_members.c.user_id == user_id
     )
-    rows = await conn.execute(counted_groups().where(study_groups.c.id.in_(mine)))
+    rows = conn.execute(counted_groups().where(study_groups.c.id.in_(mine)))
     return [group_of(r) for r in rows]
 
 
-async def _day_minutes(conn: AsyncConnection, group_id: int, day: date) -> dict[int, int]:
-    rows = await conn.execute(
+def _day_minutes(conn: Connection, group_id: int, day: date) -> dict[int, int]:
+    rows = conn.execute(
         select(group_member_days.c.user_id, group_member_days.c.minutes).where(
             group_member_days.c.group_id == group_id, group_member_days.c.day == day
         )
@@ -202,30 +209,30 @@ async def _day_minutes(conn: AsyncConnection, group_id: int, day: date) -> dict[
     return {r.user_id: r.minutes for r in rows}
 
 
-async def _refresh_day(conn: AsyncConnection, group: Group, day: date, minimum: int) -> bool:
+def _refresh_day(conn: Connection, group: Group, day: date, minimum: int) -> bool:
     """Re-judge one group day with the current quorum; True when it has just become active."""
     key = and_(group_days.c.group_id == group.id, group_days.c.day == day)
-    row = (await conn.execute(select(group_days.c.active).where(key))).first()
+    row = conn.execute(select(group_days.c.active).where(key)).first()
     if row is not None and row.active:
         return False  # active days keep their snapshot: a later join cannot undo them
     required = effective_quorum(group.quorum, group.member_count)
-    active = day_active(await _day_minutes(conn, group.id, day), minimum, required)
+    active = day_active(_day_minutes(conn, group.id, day), minimum, required)
     if row is None:
-        await conn.execute(
+        conn.execute(
             group_days.insert().values(group_id=group.id, day=day, required=required, active=active)
         )
     else:
-        await conn.execute(update(group_days).where(key).values(required=required, active=active))
+        conn.execute(update(group_days).where(key).values(required=required, active=active))
     return active
 
 
-async def _streak_context(
-    conn: AsyncConnection, group_id: int, *, lock: bool
+def _streak_context(
+    conn: Connection, group_id: int, *, lock: bool
 ) -> tuple[StreakState, set[date]]:
     query: Any = select(group_streaks).where(group_streaks.c.group_id == group_id)
     if lock and conn.dialect.name == "postgresql":
         query = query.with_for_update()
-    row = (await conn.execute(query)).first()
+    row = conn.execute(query).first()
     state = (
         StreakState(
             row.checkpoint_day,
@@ -241,12 +248,12 @@ async def _streak_context(
     where = [group_days.c.group_id == group_id, group_days.c.active.is_(True)]
     if state.day is not None:
         where.append(group_days.c.day > state.day)
-    days = await conn.execute(select(group_days.c.day).where(*where))
+    days = conn.execute(select(group_days.c.day).where(*where))
     return state, set(days.scalars())
 
 
-async def _save_state(conn: AsyncConnection, group_id: int, state: StreakState) -> None:
-    await upsert(
+def _save_state(conn: Connection, group_id: int, state: StreakState) -> None:
+    upsert_sync(
         conn,
         group_streaks,
         {

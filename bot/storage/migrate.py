@@ -8,10 +8,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+#: An arbitrary constant naming "the Roadmap Study Bot's migrations" among advisory locks (the
+#: scheduler's lock is another: bot/scheduling/leader.py).
+MIGRATION_LOCK_KEY = 7_411_208_390_118
 
 
 def alembic_config() -> Config:
@@ -33,6 +36,13 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Processes starting together on one database (shards split across processes)
+            # migrate one at a time: the others wait here for the first one's commit, then find
+            # the schema at head. Without it, two first starts both CREATE TABLE and one fails.
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
         await connection.run_sync(run)
 
 

@@ -1,9 +1,11 @@
 """Study sessions, running totals, completions and streak state, kept consistent in one place.
 
 A log is one transaction: the session row, the day/topic/member totals and the streak checkpoint
-change together or not at all. The first statement of a log is a write, so SQLite hands the
-transaction its write lock at once and concurrent logs by one member serialise instead of racing
-on the streak row; PostgreSQL gets the same from `SELECT ... FOR UPDATE`.
+change together or not at all. It is written once, as a synchronous function of a `Connection`,
+and run in one call by `run_write` (SQLite: the engine's writer thread; PostgreSQL: `run_sync`).
+Its first statement is a write, so SQLite hands the transaction its write lock at once and
+concurrent logs by one member serialise instead of racing on the streak row; PostgreSQL gets the
+same from `SELECT ... FOR UPDATE`.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import Connection, and_, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.leaderboard import Ranking, standings
 from bot.core.pauses import Pause
@@ -27,6 +29,7 @@ from bot.core.streaks import (
     recompute,
     view,
 )
+from bot.storage.engine import run_write
 from bot.storage.tables import (
     daily_totals,
     member_totals,
@@ -37,7 +40,7 @@ from bot.storage.tables import (
     topic_completions,
     topic_totals,
 )
-from bot.storage.upsert import increment, upsert
+from bot.storage.upsert import increment_sync, upsert_sync
 
 if TYPE_CHECKING:
     from bot.core.groups import GroupDay, GroupEvent
@@ -103,35 +106,38 @@ class ProgressRepository:
         group_day: GroupDay | None = None,
     ) -> LogOutcome:
         key = {"guild_id": guild_id, "user_id": user_id}
-        group_events: list[GroupEvent] = []
-        async with self._engine.begin() as conn:
-            await conn.execute(
+
+        def work(conn: Connection) -> LogOutcome:
+            conn.execute(
                 study_sessions.insert().values(
                     **key, topic_id=topic_id, minutes=minutes, note=note, day=day, logged_at=now
                 )
             )
-            await increment(conn, daily_totals, {**key, "day": day}, minutes=minutes)
-            await increment(
+            increment_sync(conn, daily_totals, {**key, "day": day}, minutes=minutes)
+            increment_sync(
                 conn, topic_totals, {**key, "topic_id": topic_id}, minutes=minutes, sessions=1
             )
-            await increment(conn, member_totals, key, minutes=minutes, sessions=1)
-            topic_after = await _scalar(
-                conn,
-                select(topic_totals.c.minutes).where(
-                    _member(topic_totals, guild_id, user_id), topic_totals.c.topic_id == topic_id
-                ),
+            increment_sync(conn, member_totals, key, minutes=minutes, sessions=1)
+            topic_after = int(
+                conn.execute(
+                    select(topic_totals.c.minutes).where(
+                        _member(topic_totals, guild_id, user_id),
+                        topic_totals.c.topic_id == topic_id,
+                    )
+                ).scalar_one()
             )
-            context = await self._context(conn, guild_id, user_id, lock=True)
+            context = _context(conn, guild_id, user_id, lock=True)
             before_totals = dict(context.totals)
             before_totals[day] = before_totals.get(day, 0) - minutes
             args = (rules, context.pauses, context.adjustments)
             before = view(context.state, today, before_totals, *args)
             after = view(context.state, today, context.totals, *args)
-            await self._save_state(
+            _save_state(
                 conn, guild_id, user_id, checkpoint(context.state, today, context.totals, *args)
             )
+            group_events: list[GroupEvent] = []
             if self._groups is not None and group_day is not None:
-                group_events = await self._groups.record_session(
+                group_events = self._groups.record_session(
                     conn,
                     guild_id=guild_id,
                     user_id=user_id,
@@ -140,20 +146,22 @@ class ProgressRepository:
                     today=group_day.today,
                     minimum=rules.minimum,
                 )
-        return LogOutcome(
-            day_minutes=context.totals.get(day, 0),
-            topic_minutes_before=topic_after - minutes,
-            topic_minutes=topic_after,
-            before=before,
-            after=after,
-            group_events=tuple(group_events),
-        )
+            return LogOutcome(
+                day_minutes=context.totals.get(day, 0),
+                topic_minutes_before=topic_after - minutes,
+                topic_minutes=topic_after,
+                before=before,
+                after=after,
+                group_events=tuple(group_events),
+            )
+
+        return await run_write(self._engine, work)
 
     async def streak(
         self, guild_id: int, user_id: int, today: date, rules: StreakRules
     ) -> StreakView:
         async with self._engine.connect() as conn:
-            context = await self._context(conn, guild_id, user_id, lock=False)
+            context = await conn.run_sync(_context, guild_id, user_id, lock=False)
         return view(
             context.state, today, context.totals, rules, context.pauses, context.adjustments
         )
@@ -173,7 +181,7 @@ class ProgressRepository:
                 .group_by(study_sessions.c.day)
             )
             totals = {day: int(minutes) for day, minutes in rows}
-            pauses = await _pauses(conn, guild_id, user_id, None)
+            pauses = await conn.run_sync(_pauses, guild_id, user_id, None)
             adjustments = await conn.execute(
                 select(streak_adjustments.c.day, streak_adjustments.c.value)
                 .where(_member(streak_adjustments, guild_id, user_id))
@@ -332,7 +340,7 @@ class ProgressRepository:
 
     async def pauses(self, guild_id: int, user_id: int) -> list[Pause]:
         async with self._engine.connect() as conn:
-            return await _pauses(conn, guild_id, user_id, None)
+            return await conn.run_sync(_pauses, guild_id, user_id, None)
 
     async def add_pause(self, guild_id: int, user_id: int, pause: Pause) -> None:
         async with self._engine.begin() as conn:
@@ -383,80 +391,73 @@ class ProgressRepository:
                 )
             )
 
-    async def _context(
-        self, conn: AsyncConnection, guild_id: int, user_id: int, *, lock: bool
-    ) -> _StreakContext:
-        query = select(streaks).where(_member(streaks, guild_id, user_id))
-        if lock and conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        row = (await conn.execute(query)).first()
-        state = (
-            StreakState(
-                day=row.checkpoint_day,
-                current=row.current,
-                longest=row.longest,
-                freezes=row.freezes,
-                frozen_days=row.frozen_days,
-                last_active=row.last_active,
-            )
-            if row
-            else StreakState()
-        )
-        after = state.day
-        day_filter = [] if after is None else [daily_totals.c.day > after]
-        totals_rows = await conn.execute(
-            select(daily_totals.c.day, daily_totals.c.minutes).where(
-                _member(daily_totals, guild_id, user_id), *day_filter
-            )
-        )
-        adjust_filter = [] if after is None else [streak_adjustments.c.day > after]
-        adjustments = await conn.execute(
-            select(streak_adjustments.c.day, streak_adjustments.c.value)
-            .where(_member(streak_adjustments, guild_id, user_id), *adjust_filter)
-            .order_by(streak_adjustments.c.id)
-        )
-        return _StreakContext(
-            state=state,
-            totals={r.day: r.minutes for r in totals_rows},
-            pauses=await _pauses(conn, guild_id, user_id, after),
-            adjustments=[Adjustment(r.day, r.value) for r in adjustments],
-        )
 
-    async def _save_state(
-        self, conn: AsyncConnection, guild_id: int, user_id: int, state: StreakState
-    ) -> None:
-        await upsert(
-            conn,
-            streaks,
-            {
-                "guild_id": guild_id,
-                "user_id": user_id,
-                "checkpoint_day": state.day,
-                "current": state.current,
-                "longest": state.longest,
-                "freezes": state.freezes,
-                "frozen_days": state.frozen_days,
-                "last_active": state.last_active,
-            },
-            keys=("guild_id", "user_id"),
+def _context(conn: Connection, guild_id: int, user_id: int, *, lock: bool) -> _StreakContext:
+    """The streak checkpoint and what came after it (days, pauses, adjustments)."""
+    query = select(streaks).where(_member(streaks, guild_id, user_id))
+    if lock and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    state = (
+        StreakState(
+            day=row.checkpoint_day,
+            current=row.current,
+            longest=row.longest,
+            freezes=row.freezes,
+            frozen_days=row.frozen_days,
+            last_active=row.last_active,
         )
+        if row
+        else StreakState()
+    )
+    after = state.day
+    day_filter = [] if after is None else [daily_totals.c.day > after]
+    totals_rows = conn.execute(
+        select(daily_totals.c.day, daily_totals.c.minutes).where(
+            _member(daily_totals, guild_id, user_id), *day_filter
+        )
+    )
+    adjust_filter = [] if after is None else [streak_adjustments.c.day > after]
+    adjustments = conn.execute(
+        select(streak_adjustments.c.day, streak_adjustments.c.value)
+        .where(_member(streak_adjustments, guild_id, user_id), *adjust_filter)
+        .order_by(streak_adjustments.c.id)
+    )
+    return _StreakContext(
+        state=state,
+        totals={r.day: r.minutes for r in totals_rows},
+        pauses=_pauses(conn, guild_id, user_id, after),
+        adjustments=[Adjustment(r.day, r.value) for r in adjustments],
+    )
 
 
-async def _pauses(
-    conn: AsyncConnection, guild_id: int, user_id: int, after: date | None
-) -> list[Pause]:
+def _save_state(conn: Connection, guild_id: int, user_id: int, state: StreakState) -> None:
+    upsert_sync(
+        conn,
+        streaks,
+        {
+            "guild_id": guild_id,
+            "user_id": user_id,
+            "checkpoint_day": state.day,
+            "current": state.current,
+            "longest": state.longest,
+            "freezes": state.freezes,
+            "frozen_days": state.frozen_days,
+            "last_active": state.last_active,
+        },
+        keys=("guild_id", "user_id"),
+    )
+
+
+def _pauses(conn: Connection, guild_id: int, user_id: int, after: date | None) -> list[Pause]:
     where = [
         _member(streak_pauses, guild_id, user_id),
         streak_pauses.c.end >= streak_pauses.c.start,
     ]
     if after is not None:
         where.append(streak_pauses.c.end > after)
-    rows = await conn.execute(select(streak_pauses.c.start, streak_pauses.c.end).where(*where))
+    rows = conn.execute(select(streak_pauses.c.start, streak_pauses.c.end).where(*where))
     return [Pause(r.start, r.end) for r in rows]
-
-
-async def _scalar(conn: AsyncConnection, query: Any) -> int:
-    return int((await conn.execute(query)).scalar_one())
 
 
 def _member(table: Any, guild_id: int, user_id: int) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -11,6 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.reminders_tables import reminder_sends, reminders
 from bot.storage.upsert import upsert
+
+#: How stale this process's list of members whose reminders could not be delivered may be. The
+#: leader process flags them; another process (another shard) learns of a flag within this time.
+FLAGS_SECONDS = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +34,11 @@ class ReminderRow:
 class RemindersRepository:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        # Every command asks whether its member has an undeliverable reminder; nearly all
+        # have not. The few who have are kept in memory so the others cost no query.
+        self._flagged: set[tuple[int, int]] = set()
+        self._flagged_at = -FLAGS_SECONDS
+        self._flags_read = asyncio.Lock()
 
     async def save(
         self,
@@ -97,8 +108,16 @@ class RemindersRepository:
                 .where(reminders.c.guild_id == guild_id, reminders.c.user_id == user_id)
                 .values(undeliverable=value)
             )
+        if value:
+            self._flagged.add((guild_id, user_id))
+        else:
+            self._flagged.discard((guild_id, user_id))
 
     async def has_undeliverable(self, guild_id: int, user_id: int) -> bool:
+        """Whether a reminder could not reach the member: from memory for everyone not flagged,
+        checked against the database for the flagged (their reminder may be gone since)."""
+        if (guild_id, user_id) not in await self._flagged_members():
+            return False
         async with self._engine.connect() as conn:
             found = await conn.scalar(
                 select(reminders.c.kind).where(
@@ -108,6 +127,21 @@ class RemindersRepository:
                 )
             )
         return found is not None
+
+    async def _flagged_members(self) -> set[tuple[int, int]]:
+        if time.monotonic() - self._flagged_at < FLAGS_SECONDS:
+            return self._flagged
+        async with self._flags_read:
+            if time.monotonic() - self._flagged_at >= FLAGS_SECONDS:
+                async with self._engine.connect() as conn:
+                    rows = await conn.execute(
+                        select(reminders.c.guild_id, reminders.c.user_id)
+                        .where(reminders.c.undeliverable.is_(True))
+                        .distinct()
+                    )
+                    self._flagged = {(r.guild_id, r.user_id) for r in rows}
+                self._flagged_at = time.monotonic()
+        return self._flagged
 
     async def claim_send(self, row: ReminderRow, local_date: date, via: str, now: datetime) -> bool:
         """Record a send for the member, kind and local date; False if one exists already."""

@@ -305,6 +305,7 @@ class InteractionDriver:
         self.pending[token] = resp
         session = await self.gateway.wait_for_session(guild.id, wait_s)
         resp.sent_at = asyncio.get_running_loop().time()
+        resp.shard_id, resp.gateway_peer = session.shard_id, session.peer
         await session.dispatch("INTERACTION_CREATE", payload)
         return resp
 

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
+from .responses import Peer, peer_of
+
 if TYPE_CHECKING:
     from .server import FakeDiscord
 
@@ -29,8 +31,10 @@ HEARTBEAT_INTERVAL_MS = 41250
 class GatewaySession:
     """One websocket connection (one shard)."""
 
-    def __init__(self, ws: web.WebSocketResponse) -> None:
+    def __init__(self, ws: web.WebSocketResponse, peer: Peer | None = None) -> None:
         self.ws = ws
+        #: The client end of the websocket's TCP connection: which bot process holds the shard.
+        self.peer = peer
         self.session_id = secrets.token_hex(16)
         self.seq = 0
         self.shard_id = 0
@@ -68,8 +72,9 @@ class Gateway:
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True)
+        peer = peer_of(request)
         await ws.prepare(request)
-        session = GatewaySession(ws)
+        session = GatewaySession(ws, peer)
         self.sessions.append(session)
         try:
             await session.send(

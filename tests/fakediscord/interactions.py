@@ -55,6 +55,9 @@ class Response:
     choices: list[tuple[str, Any]] | None = None
     #: When the INTERACTION_CREATE went out (loop time); Discord wants the callback within 3 s.
     sent_at: float = 0.0
+    #: The gateway session it went out on: its shard, and its client end (which bot process).
+    shard_id: int | None = None
+    gateway_peer: tuple[str, int] | None = None
     #: Set when the interaction is fully answered (after a deferral: when the answer came).
     done: asyncio.Event = field(default_factory=asyncio.Event)
     #: Set when the callback arrived (answered or deferred).

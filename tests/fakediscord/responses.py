@@ -17,6 +17,16 @@ from aiohttp import web
 
 from .openapi import normalize_template
 
+Peer = tuple[str, int]
+
+
+def peer_of(request: web.BaseRequest) -> Peer | None:
+    """The client's address and port of the connection a request (or websocket) came on."""
+    transport = request.transport
+    name = transport.get_extra_info("peername") if transport is not None else None
+    return (str(name[0]), int(name[1])) if name else None
+
+
 #: Default error bodies, as Discord sends them.
 ERROR_BODIES: dict[int, tuple[int, str]] = {
     400: (50035, "Invalid Form Body"),
@@ -87,6 +97,9 @@ class RecordedRequest:
     status: int = 0
     #: When the request arrived (``time.monotonic()``): gaps prove a ``retry_after`` was honoured.
     at: float = field(default_factory=time.monotonic)
+    #: The client end of the TCP connection it came on (host, port): with several bot
+    #: processes, which one sent it (see tests/fakediscord/process.py).
+    peer: Peer | None = None
 
     def __repr__(self) -> str:
         return f"<{self.method} {self.path} -> {self.status}>"

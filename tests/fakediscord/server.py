@@ -36,7 +36,7 @@ from .models import (
 )
 from .openapi import normalize_template, spec_from_env
 from .ratelimit import GlobalRateLimit
-from .responses import REC_KEY, UPLOADS_KEY, Fault, RecordedRequest, error_answer
+from .responses import REC_KEY, UPLOADS_KEY, Fault, RecordedRequest, error_answer, peer_of
 
 log = logging.getLogger(__name__)
 
@@ -304,6 +304,7 @@ class FakeDiscord(InteractionDriver):
             path=request.path,
             route=f"{request.method} {template.removeprefix(API_PREFIX)}",
             query=dict(request.query),
+            peer=peer_of(request),
         )
         rec.json, uploads = await _read_body(request)
         rec.files = {name: data for name, data in uploads.values()}

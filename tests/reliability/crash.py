@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import random
 import signal
 import sqlite3
@@ -24,23 +23,19 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from zoneinfo import ZoneInfo
 
-from bot.core.schedules import WEEKDAYS, period_key
 from bot.storage import migrate
 from bot.storage.engine import create_engine
-from bot.storage.scheduling_repo import SchedulingRepository
+from tests.e2e.scheduling_helpers import challenge_due_now
 from tests.fakediscord import FakeChannel, FakeDiscord, FakeGuild, FakeMember, Response
+from tests.fakediscord.process import BotProcess
 from tests.reliability.helpers import integrity, until
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 #: A token the crash logs are searched for: it must never be printed.
 TOKEN = "crash-test-token.MTIzNDU2Nzg5.secret-part-never-logged"
 MEMBERS = 3
-STOP_WAIT_S = 20.0
 #: When a round's kill comes: during start-up, at a random moment once connected, or just after
 #: the round's challenge post was claimed (between the claim, Discord's answer and the record).
 PHASES = ("start-up", "running", "posting")
@@ -94,71 +89,26 @@ class CrashHarness:
         self.rng = random.Random(self.seed)  # when to kill
         self.minutes = random.Random(self.seed + 1)  # what members log
         self.database = self.data_dir / "bot.db"
-        self.output = self.data_dir / "bot-output.log"
-        self._proc: asyncio.subprocess.Process | None = None
+        self.bot = BotProcess(
+            self.fake,
+            data_dir=self.data_dir,
+            database_url=f"sqlite+aiosqlite:///{self.database}",
+            token=TOKEN,
+        )
+        self.output = self.bot.output
 
     # -- the process ------------------------------------------------------------------------
 
-    def environment(self) -> dict[str, str]:
-        inherited = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith("STUDYBOT_") and k != "DISCORD_TOKEN"
-        }
-        return {
-            **inherited,
-            "PYTHONPATH": str(REPO_ROOT),
-            "DISCORD_TOKEN": TOKEN,
-            "STUDYBOT_DATABASE__URL": f"sqlite+aiosqlite:///{self.database}",
-            "STUDYBOT_DISCORD__API_BASE_URL": self.fake.api_base_url,
-            "STUDYBOT_DISCORD__GATEWAY_URL": self.fake.gateway_url,
-            "STUDYBOT_DISCORD__GUILD_READY_TIMEOUT": "0.05",
-            "STUDYBOT_ROADMAP__PATH": str(REPO_ROOT / "data" / "roadmap.yaml"),
-            "STUDYBOT_LOG_LEVEL": "DEBUG",
-        }
-
-    async def start(self) -> None:
-        with self.output.open("ab") as out:
-            # cwd: the data folder, so no developer's config.toml or .env is picked up.
-            self._proc = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                cwd=self.data_dir,
-                env=self.environment(),
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=out,
-                stderr=out,
-            )
-
     async def stop(self, sig: signal.Signals) -> int:
-        proc = self._proc
-        assert proc is not None
-        if proc.returncode is None:
-            proc.send_signal(sig)
-        code = await asyncio.wait_for(proc.wait(), STOP_WAIT_S)
-        self._proc = None
-        # The dead process's websocket ends; wait until the fake noticed, so no command is sent
-        # into a session nobody reads.
+        code = await self.bot.stop(sig)
+        # A kill during start-up can land while a websocket is still being opened: wait until
+        # the fake saw every session end, so no command is sent into a session nobody reads.
         gateway = self.fake.gateway
         await until(lambda: not gateway.sessions, "the gateway session of the stopped bot to end")
         return code
 
-    async def connected(self, identifies: int) -> None:
-        gateway = self.fake.gateway
-        proc = self._proc
-
-        def ready() -> bool:
-            if proc is not None and proc.returncode is not None:
-                raise AssertionError(f"the bot exited with {proc.returncode}:\n{self.tail()}")
-            return gateway.identify_count > identifies and bool(gateway.session_for(None))
-
-        await until(ready, "the bot process to connect", wait_s=60)
-
     def tail(self, lines: int = 40) -> str:
-        text = self.output.read_text(errors="replace") if self.output.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
+        return self.bot.tail(lines)
 
     # -- the world --------------------------------------------------------------------------
 
@@ -174,21 +124,8 @@ class CrashHarness:
         guild = self.fake.create_guild(f"crash round {number}")
         channel = guild.add_text_channel("challenges")
         members = [guild.add_member(f"m{number}-{i}") for i in range(MEMBERS)]
-        now = datetime.now(UTC)
-        engine = create_engine(f"sqlite+aiosqlite:///{self.database}")
-        try:
-            await SchedulingRepository(engine).save(
-                guild.id,
-                "challenges",
-                channel_id=channel.id,
-                days=WEEKDAYS[now.weekday()],
-                at=now.strftime("%H:%M"),
-                now=now - timedelta(hours=1),
-            )
-        finally:
-            await engine.dispose()
-        due = now.replace(second=0, microsecond=0)
-        server = Server(guild, channel, members, period_key("challenges", due, ZoneInfo("UTC")))
+        week = await challenge_due_now(self.bot.database_url, guild, channel)
+        server = Server(guild, channel, members, week)
         self.servers.append(server)
         return server
 
@@ -212,8 +149,7 @@ class CrashHarness:
         delay = self.rng.uniform(0, {"start-up": 1.5, "running": 0.6, "posting": 0.05}[phase])
         record = Round(number, phase, delay)
         before = len(self.logs)
-        identifies = self.fake.gateway.identify_count
-        await self.start()
+        await self.bot.start()
         # Members of this server and of an earlier one keep logging while the bot lives.
         earlier = self.servers[:-1]
         busy = [server, *([self.rng.choice(earlier)] if earlier else [])]
@@ -224,7 +160,7 @@ class CrashHarness:
         ]
         try:
             if phase != "start-up":
-                await self.connected(identifies)
+                await self.bot.connected()
             if phase == "posting":  # right after the post is claimed, around its send
                 connected_at = time.monotonic()
                 await until(lambda: self._post_state(server) != "none", "the post's claim")
@@ -247,9 +183,8 @@ class CrashHarness:
 
     async def finish(self) -> None:
         """A last start without a kill: every server gets its one post, then a clean stop."""
-        identifies = self.fake.gateway.identify_count
-        await self.start()
-        await self.connected(identifies)
+        await self.bot.start()
+        await self.bot.connected()
         await until(
             lambda: all(self._post_state(s) == "sent" for s in self.servers),
             "every server's challenge post",
@@ -369,9 +304,7 @@ async def run_rounds(rounds: int, data_dir: Path, *, seed: int, verbose: bool = 
             print(harness.tail(), file=sys.stderr)
             raise
         finally:
-            if harness._proc is not None and harness._proc.returncode is None:
-                harness._proc.kill()
-                await harness._proc.wait()
+            await harness.bot.kill()
         secret_seen = TOKEN in harness.output.read_text(errors="replace")
         assert not secret_seen, "the token appeared in the bot's output"
         assert fake.violations == [], fake.violations

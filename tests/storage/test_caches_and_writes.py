@@ -1,16 +1,19 @@
-"""Settings served from memory stay right, and SQLite writers take turns without errors."""
+"""Settings served from memory stay right, and writers take turns without errors."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import Connection, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.storage.engine import create_engine, run_write
 from bot.storage.settings_repo import SettingsRepository
 from bot.storage.tables import member_totals
-from bot.storage.upsert import increment
+from bot.storage.upsert import increment, increment_sync
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -51,3 +54,52 @@ async def test_a_task_may_nest_write_transactions(engine: AsyncEngine) -> None:
         await increment(outer, member_totals, {"guild_id": 1, "user_id": 3}, minutes=1, sessions=1)
         async with engine.begin() as inner:  # a read in its own transaction, same task
             await inner.execute(select(member_totals))
+
+
+async def test_run_write_commits_rolls_back_and_takes_turns_with_begin(engine: AsyncEngine) -> None:
+    """One-call write transactions (`run_write`) and `begin()` writers, all at once: every
+    addition lands, and a unit of work that raises leaves nothing behind."""
+    key = {"guild_id": 1, "user_id": 4}
+
+    def add(n: int, *, fail: bool = False) -> Callable[[Connection], int]:
+        def work(conn: Connection) -> int:
+            increment_sync(conn, member_totals, key, minutes=n, sessions=1)
+            if fail:
+                raise RuntimeError("rolled back")
+            return n
+
+        return work
+
+    async def add_async(n: int) -> None:
+        async with engine.begin() as conn:
+            await increment(conn, member_totals, key, minutes=n, sessions=1)
+
+    async def add_failing() -> None:
+        with pytest.raises(RuntimeError):
+            await run_write(engine, add(1000, fail=True))
+
+    results = await asyncio.gather(
+        *(run_write(engine, add(n)) for n in range(1, 26)),
+        *(add_async(n) for n in range(26, 51)),
+        add_failing(),
+    )
+    assert results[:25] == list(range(1, 26))
+    async with engine.connect() as conn:
+        row = (await conn.execute(select(member_totals).where(member_totals.c.user_id == 4))).one()
+    assert (row.minutes, row.sessions) == (sum(range(1, 51)), 50)
+
+
+async def test_run_write_on_a_memory_database_uses_that_database() -> None:
+    engine = create_engine("sqlite+aiosqlite://")
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(member_totals.create)
+        key = {"guild_id": 1, "user_id": 2}
+        await run_write(
+            engine,
+            lambda conn: increment_sync(conn, member_totals, key, minutes=5, sessions=1),
+        )
+        async with engine.connect() as conn:
+            assert (await conn.execute(select(member_totals.c.minutes))).scalar_one() == 5
+    finally:
+        await engine.dispose()
