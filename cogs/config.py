@@ -1,4 +1,4 @@
-"""/config: the server's settings (timezone, streak minimum, moderator role), for moderators.
+"""/config: the server's settings (timezone, streak minimum, roles, channels), for moderators.
 
 No `default_permissions` on the group: members holding the configured moderator role may lack
 Manage Server, and Discord would hide the commands from them. `moderator_only()` on each
@@ -6,6 +6,8 @@ subcommand is what guards them (a server can override Discord's defaults anyway)
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import discord
 from discord import app_commands
@@ -19,6 +21,62 @@ from bot.ui.checks import moderator_only
 
 COLOUR = discord.Colour.blurple()
 STREAK_MINIMUM_MAX = 720
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A server setting that names one role or channel, and what /config says about it."""
+
+    field: str  # in GuildConfig and update_guild
+    option: str  # "role" or "channel": the command's option, and how the id is mentioned
+    unset: str
+    cleared: str
+    current: str  # {current}: the mention, or `unset`
+    chosen: str  # {mention}: the new role or channel
+
+    def mention(self, value: int | None) -> str:
+        if value is None:
+            return self.unset
+        return f"<@&{value}>" if self.option == "role" else f"<#{value}>"
+
+
+MODERATOR_ROLE = Reference(
+    field="moderator_role_id",
+    option="role",
+    unset="none",
+    cleared="Moderator role cleared: only members with **Manage Server** moderate now.",
+    current="The moderator role is {current}. Set one with `/config moderator-role role:`, "
+    "or remove it with `clear:True`.",
+    chosen="Members with {mention} can now use moderator commands.",
+)
+PING_ROLE = Reference(
+    field="ping_role_id",
+    option="role",
+    unset="none",
+    cleared="Challenge posts will ping nobody.",
+    current="Challenge posts ping {current}. Set a role with `/config ping-role role:`.",
+    chosen="Weekly challenge posts will ping {mention} (and nobody else). "
+    "Make sure the role is mentionable or that I may mention it.",
+)
+GROUPS_CHANNEL = Reference(
+    field="groups_channel_id",
+    option="channel",
+    unset="not set",
+    cleared="New study groups won't get a thread (existing threads stay).",
+    current="The groups channel is {current}. Set one with `/config groups-channel channel:`.",
+    chosen="Each new study group gets a public thread in {mention}; I add and remove its "
+    "members and post when the group reaches its quorum.",
+)
+REMINDERS_CHANNEL = Reference(
+    field="reminders_channel_id",
+    option="channel",
+    unset="not set",
+    cleared="Reminders go by direct message only.",
+    current="The reminders channel is {current}. Set one with "
+    "`/config reminders-channel channel:`.",
+    chosen="Members who don't accept DMs get their reminders in {mention}, "
+    "with a mention of that member only.",
+)
 
 
 @app_commands.guild_only()
@@ -89,30 +147,10 @@ class ConfigCog(
         role: discord.Role | None = None,
         clear: bool = False,
     ) -> None:
-        assert interaction.guild_id is not None
-        guild_id, now = interaction.guild_id, self.services.clock.now()
-        if clear and role is not None:
-            raise InvalidInput("Give a role or `clear`, not both.")
-        if clear:
-            await self.services.guild_settings.update_guild(guild_id, now, moderator_role_id=None)
-            message = "Moderator role cleared: only members with **Manage Server** moderate now."
-        elif role is None:
-            config = await self.services.guild_settings.guild(guild_id)
-            current = f"<@&{config.moderator_role_id}>" if config.moderator_role_id else "none"
-            message = (
-                f"The moderator role is {current}. Set one with `/config moderator-role role:`, "
-                "or remove it with `clear:True`."
-            )
-        elif role.is_default() or role.managed:
-            raise InvalidInput(
-                "Pick a role you hand out to moderators, not @everyone or a bot's own role."
-            )
-        else:
-            await self.services.guild_settings.update_guild(
-                guild_id, now, moderator_role_id=role.id
-            )
-            message = f"Members with {role.mention} can now use moderator commands."
-        await interaction.response.send_message(message, ephemeral=True)
+        problem = None
+        if role is not None and (role.is_default() or role.managed):
+            problem = "Pick a role you hand out to moderators, not @everyone or a bot's own role."
+        await self._set_reference(interaction, MODERATOR_ROLE, role, clear, problem)
 
     @app_commands.command(
         name="ping-role", description="The role pinged by weekly challenge posts (opt-in)"
@@ -125,26 +163,10 @@ class ConfigCog(
         role: discord.Role | None = None,
         clear: bool = False,
     ) -> None:
-        assert interaction.guild_id is not None
-        guild_id, now = interaction.guild_id, self.services.clock.now()
-        if clear and role is not None:
-            raise InvalidInput("Give a role or `clear`, not both.")
-        if clear:
-            await self.services.guild_settings.update_guild(guild_id, now, ping_role_id=None)
-            message = "Challenge posts will ping nobody."
-        elif role is None:
-            config = await self.services.guild_settings.guild(guild_id)
-            current = f"<@&{config.ping_role_id}>" if config.ping_role_id else "none"
-            message = f"Challenge posts ping {current}. Set a role with `/config ping-role role:`."
-        elif role.is_default() or role.managed:
-            raise InvalidInput("Pick an opt-in role members give themselves, not @everyone.")
-        else:
-            await self.services.guild_settings.update_guild(guild_id, now, ping_role_id=role.id)
-            message = (
-                f"Weekly challenge posts will ping {role.mention} (and nobody else). "
-                "Make sure the role is mentionable or that I may mention it."
-            )
-        await interaction.response.send_message(message, ephemeral=True)
+        problem = None
+        if role is not None and (role.is_default() or role.managed):
+            problem = "Pick an opt-in role members give themselves, not @everyone."
+        await self._set_reference(interaction, PING_ROLE, role, clear, problem)
 
     @app_commands.command(
         name="groups-channel", description="The channel where each study group gets a thread"
@@ -158,34 +180,16 @@ class ConfigCog(
         clear: bool = False,
     ) -> None:
         assert interaction.guild is not None
-        guild_id, now = interaction.guild.id, self.services.clock.now()
-        if clear and channel is not None:
-            raise InvalidInput("Give a channel or `clear`, not both.")
-        if clear:
-            await self.services.guild_settings.update_guild(guild_id, now, groups_channel_id=None)
-            message = "New study groups won't get a thread (existing threads stay)."
-        elif channel is None:
-            config = await self.services.guild_settings.guild(guild_id)
-            current = f"<#{config.groups_channel_id}>" if config.groups_channel_id else "not set"
-            message = (
-                f"The groups channel is {current}. Set one with `/config groups-channel channel:`."
-            )
-        else:
+        problem = None
+        if channel is not None:
             # Refused now rather than failing silently at each new group.
             allowed = channel.permissions_for(interaction.guild.me)
             if not (allowed.view_channel and allowed.create_public_threads):
-                raise InvalidInput(
+                problem = (
                     f"I can't create threads in {channel.mention}: give me View Channel and "
                     "Create Public Threads there, or pick another channel."
                 )
-            await self.services.guild_settings.update_guild(
-                guild_id, now, groups_channel_id=channel.id
-            )
-            message = (
-                f"Each new study group gets a public thread in {channel.mention}; I add and "
-                "remove its members and post when the group reaches its quorum."
-            )
-        await interaction.response.send_message(message, ephemeral=True)
+        await self._set_reference(interaction, GROUPS_CHANNEL, channel, clear, problem)
 
     @app_commands.command(
         name="reminders-channel",
@@ -200,33 +204,44 @@ class ConfigCog(
         clear: bool = False,
     ) -> None:
         assert interaction.guild is not None
-        guild_id, now = interaction.guild.id, self.services.clock.now()
-        if clear and channel is not None:
-            raise InvalidInput("Give a channel or `clear`, not both.")
-        if clear:
-            await self.services.guild_settings.update_guild(
-                guild_id, now, reminders_channel_id=None
-            )
-            message = "Reminders go by direct message only."
-        elif channel is None:
-            config = await self.services.guild_settings.guild(guild_id)
-            current = (
-                f"<#{config.reminders_channel_id}>" if config.reminders_channel_id else "not set"
-            )
-            message = f"The reminders channel is {current}."
-        else:
+        problem = None
+        if channel is not None:
             allowed = channel.permissions_for(interaction.guild.me)
             if not (allowed.view_channel and allowed.send_messages):
-                raise InvalidInput(
+                problem = (
                     f"I can't post in {channel.mention}: give me View Channel and Send Messages."
                 )
+        await self._set_reference(interaction, REMINDERS_CHANNEL, channel, clear, problem)
+
+    async def _set_reference(
+        self,
+        interaction: discord.Interaction,
+        setting: Reference,
+        value: discord.Role | discord.TextChannel | None,
+        clear: bool,
+        problem: str | None,
+    ) -> None:
+        """Set, clear or show a setting that names a role or a channel; `problem` is why the
+        given value cannot be used (checked by the command, which knows what it needs)."""
+        assert interaction.guild_id is not None
+        guild_id, now = interaction.guild_id, self.services.clock.now()
+        if clear and value is not None:
+            raise InvalidInput(f"Give a {setting.option} or `clear`, not both.")
+        if clear:
+            await self.services.guild_settings.update_guild(guild_id, now, **{setting.field: None})
+            message = setting.cleared
+        elif value is None:
+            config = await self.services.guild_settings.guild(guild_id)
+            message = setting.current.format(
+                current=setting.mention(getattr(config, setting.field))
+            )
+        elif problem is not None:
+            raise InvalidInput(problem)
+        else:
             await self.services.guild_settings.update_guild(
-                guild_id, now, reminders_channel_id=channel.id
+                guild_id, now, **{setting.field: value.id}
             )
-            message = (
-                f"Members who don't accept DMs get their reminders in {channel.mention}, "
-                "with a mention of that member only."
-            )
+            message = setting.chosen.format(mention=value.mention)
         await interaction.response.send_message(message, ephemeral=True)
 
     def _embed(self, config: GuildConfig) -> discord.Embed:
@@ -241,25 +256,22 @@ class ConfigCog(
         )
         embed.add_field(
             name="Moderator role",
-            value=f"<@&{config.moderator_role_id}>"
+            value=MODERATOR_ROLE.mention(config.moderator_role_id)
             if config.moderator_role_id
             else "none (default): members with Manage Server moderate",
             inline=False,
         )
-        embed.add_field(
-            name="Groups channel",
-            value=f"<#{config.groups_channel_id}>"
-            if config.groups_channel_id
-            else "none (default)",
-            inline=False,
-        )
-        embed.add_field(
-            name="Challenge ping role",
-            value=f"<@&{config.ping_role_id}>" if config.ping_role_id else "none (default)",
-            inline=False,
-        )
+        for name, setting in (
+            ("Challenge ping role", PING_ROLE),
+            ("Groups channel", GROUPS_CHANNEL),
+            ("Reminders channel", REMINDERS_CHANNEL),
+        ):
+            value = getattr(config, setting.field)
+            shown = setting.mention(value) if value else "none (default)"
+            embed.add_field(name=name, value=shown, inline=False)
         embed.set_footer(
-            text="Change them with /config timezone, streak-minimum, moderator-role, ping-role."
+            text="Change them with /config timezone, streak-minimum, moderator-role, ping-role, "
+            "groups-channel, reminders-channel."
         )
         return embed
 

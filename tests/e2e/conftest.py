@@ -8,30 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.databases import ENGINES, create_database, drop_database
-from tests.fakediscord import BotRunner, FakeDiscord, FakeGuild, FakeMember
+from tests.fakediscord import BotRunner, FakeDiscord, FakeGuild
 from tests.fakediscord.runner import DATABASE_URL_VARIABLE
-
-
-@pytest.fixture
-async def discord() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as fake:
-        yield fake
-        assert fake.violations == [], "the bot broke a Discord limit or schema"
-
-
-@pytest.fixture
-async def guild(discord: FakeDiscord) -> FakeGuild:
-    return discord.create_guild("Backend Learners")
-
-
-@pytest.fixture
-async def alice(guild: FakeGuild) -> FakeMember:
-    return guild.add_member("alice")
-
-
-@pytest.fixture
-async def mod(guild: FakeGuild) -> FakeMember:
-    return guild.add_member("mod", permissions={"manage_guild"})
 
 
 @pytest.fixture

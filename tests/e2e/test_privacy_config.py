@@ -317,3 +317,44 @@ async def test_the_moderator_role_grants_config(
         assert row.streak_minimum == 45
     elif command == "config moderator-role":
         assert row.moderator_role_id is None
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "field", "shown_as"),
+    [
+        ("config moderator-role", "role", "Moderator role", "<@&{}>"),
+        ("config ping-role", "role", "Challenge ping role", "<@&{}>"),
+        ("config groups-channel", "channel", "Groups channel", "<#{}>"),
+        ("config reminders-channel", "channel", "Reminders channel", "<#{}>"),
+    ],
+)
+async def test_each_role_and_channel_setting_is_shown_set_and_cleared(
+    runner: BotRunner,
+    discord: FakeDiscord,
+    guild: FakeGuild,
+    mod: FakeMember,
+    command: str,
+    option: str,
+    field: str,
+    shown_as: str,
+) -> None:
+    async def shown() -> str:
+        embed = (await discord.slash(mod, guild, "config show")).embeds[0]
+        return {f["name"]: f["value"] for f in embed["fields"]}[field]
+
+    target = guild.add_role("studiers") if option == "role" else guild.add_text_channel("study")
+    mention = shown_as.format(target.id)
+    given: dict[str, Any] = {option: target}
+    assert "(default)" in await shown()
+    asked = await discord.slash(mod, guild, command)
+    assert asked.ephemeral and mention not in asked.content
+    chosen = await discord.slash(mod, guild, command, **given)
+    assert mention in chosen.content
+    assert await shown() == mention
+    assert mention in (await discord.slash(mod, guild, command)).content
+
+    both = await discord.slash(mod, guild, command, **given, clear=True)
+    assert f"Give a {option} or `clear`, not both." in both.content
+    assert await shown() == mention  # refused: nothing changed
+    await discord.slash(mod, guild, command, clear=True)
+    assert "(default)" in await shown()

@@ -13,29 +13,7 @@ import pytest
 
 from bot.clock import FakeClock
 from tests.e2e.scheduling_helpers import SUNDAY_NOON
-from tests.fakediscord import BotRunner, FakeDiscord, FakeGuild, FakeMember
-
-
-@pytest.fixture
-async def discord() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as fake:
-        yield fake
-        assert fake.violations == [], "the bot broke a Discord limit or schema"
-
-
-@pytest.fixture
-async def guild(discord: FakeDiscord) -> FakeGuild:
-    return discord.create_guild("Backend Learners")
-
-
-@pytest.fixture
-async def alice(guild: FakeGuild) -> FakeMember:
-    return guild.add_member("alice")
-
-
-@pytest.fixture
-async def mod(guild: FakeGuild) -> FakeMember:
-    return guild.add_member("mod", permissions={"manage_guild"})
+from tests.fakediscord import BotRunner, FakeDiscord, FakeGuild
 
 
 @pytest.fixture
