@@ -201,13 +201,18 @@ class _WriterThread:
         if self._closed:
             return
         self._closed = True
-        if self._drainer is not None:
-            with contextlib.suppress(Exception):
-                await self._drainer
         try:
-            await asyncio.get_running_loop().run_in_executor(self._executor, self._engine.dispose)
+            if self._drainer is not None:
+                # Shielded: a close that is itself cancelled (a second SIGTERM) must not cancel
+                # the writes already queued (each a member waiting for its answer).
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(self._drainer)
         finally:
-            self._executor.shutdown(wait=True)  # the thread is idle: this returns at once
+            try:
+                loop = asyncio.get_running_loop()
+                await loop.run_in_executor(self._executor, self._engine.dispose)
+            finally:
+                self._executor.shutdown(wait=True)  # after the queued work: one thread, in order
 
 
 def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:

@@ -59,7 +59,9 @@ class GroupDaysRepository:
     ) -> list[GroupEvent]:
         """Count a session for `day` (a server-local group day) in each of the member's groups."""
         events: list[GroupEvent] = []
-        for group in _member_groups(conn, guild_id, user_id):
+        groups = _member_groups(conn, guild_id, user_id)
+        _lock_groups(conn, [group.id for group in groups])
+        for group in groups:
             increment_sync(
                 conn,
                 group_member_days,
@@ -100,6 +102,7 @@ class GroupDaysRepository:
         """
 
         def work(conn: Connection) -> bool:
+            _lock_groups(conn, [group.id])
             exists = conn.scalar(
                 select(func.count()).where(
                     group_days.c.group_id == group.id, group_days.c.day == today
@@ -196,8 +199,24 @@ def _member_groups(conn: Connection, guild_id: int, user_id: int) -> list[Group]
     mine = select(group_members.c.group_id).where(
         group_members.c.guild_id == guild_id, group_members.c.user_id == user_id
     )
-    rows = conn.execute(counted_groups().where(study_groups.c.id.in_(mine)))
+    rows = conn.execute(
+        counted_groups().where(study_groups.c.id.in_(mine)).order_by(study_groups.c.id)
+    )
     return [group_of(r) for r in rows]
+
+
+def _lock_groups(conn: Connection, group_ids: list[int]) -> None:
+    """On PostgreSQL, take the groups' rows FOR UPDATE (in id order, so two logs never wait on
+    each other crosswise) before a group day is read and written: two members logging at once
+    would otherwise both find no day row and both insert it, or both judge it on their own minutes
+    alone. SQLite's single writer already runs these one at a time."""
+    if group_ids and conn.dialect.name == "postgresql":
+        conn.execute(
+            select(study_groups.c.id)
+            .where(study_groups.c.id.in_(group_ids))
+            .order_by(study_groups.c.id)
+            .with_for_update()
+        )
 
 
 def _day_minutes(conn: Connection, group_id: int, day: date) -> dict[int, int]:

@@ -108,10 +108,11 @@ class RemindersRepository:
                 .where(reminders.c.guild_id == guild_id, reminders.c.user_id == user_id)
                 .values(undeliverable=value)
             )
-        if value:
-            self._flagged.add((guild_id, user_id))
-        else:
-            self._flagged.discard((guild_id, user_id))
+        async with self._flags_read:  # not overwritten by a re-read that began before this
+            if value:
+                self._flagged.add((guild_id, user_id))
+            else:
+                self._flagged.discard((guild_id, user_id))
 
     async def has_undeliverable(self, guild_id: int, user_id: int) -> bool:
         """Whether a reminder could not reach the member: from memory for everyone not flagged,

@@ -150,6 +150,29 @@ async def test_group_milestone_at_seven_days(database_url: str) -> None:
         assert seen == [7]
 
 
+async def test_members_logging_at_the_same_moment_complete_the_group_day(
+    database_url: str,
+) -> None:
+    """Every member of a group logs at once, day after day: each day becomes active exactly once
+    and no log fails (on PostgreSQL the group's row is locked before its day is judged)."""
+    async with world(database_url) as w:
+        await w.groups.create(GUILD, 1, "Owls")
+        for user in (2, 3):
+            await w.groups.join(GUILD, user, "Owls")
+        await w.groups.change(GUILD, 1, None, GroupChanges(quorum=3))
+        for day in range(8):
+            reports = await asyncio.gather(
+                *(w.study.log(GUILD, user, TOPIC, 20) for user in (1, 2, 3))
+            )
+            events = [e for r in reports for e in r.group_events]
+            became_active = [e for e in events if isinstance(e, GroupDayBecameActive)]
+            assert [quorum(e) for e in became_active] == [("Owls", 3, 3)], day
+            info = await w.groups.info(GUILD, 1, None)
+            assert (info.studied_today, info.required_today) == (3, 3)
+            assert info.summary.streak.current == day + 1
+            await w.clock.advance(days=1)
+
+
 step = st.one_of(
     st.tuples(
         st.just("log"),
